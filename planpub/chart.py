@@ -1,0 +1,86 @@
+"""Stage 7, chart: query results → Altair charts, as a Vega-Lite spec for the page and a static SVG (vl-convert)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import altair as alt
+import vl_convert as vlc
+
+_NUMBER_LOCALE = {
+    "zh": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+}
+
+
+@dataclass
+class Chart:
+    """A chart ready for a page: its name, Vega-Lite spec, static SVG and the rows it draws."""
+
+    name: str
+    spec: dict
+    svg: str
+    data: list[dict]
+
+
+def _render(name: str, chart: alt.Chart, lang: str, data: list[dict]) -> Chart:
+    spec = chart.to_dict()
+    svg = vlc.vegalite_to_svg(spec, format_locale=_NUMBER_LOCALE[lang])
+    return Chart(name=name, spec=spec, svg=svg, data=data)
+
+
+def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
+    """Grouped bars: how many indicators, projects and targets each plan has."""
+    data = [{"plan": r[f"title_{lang}"] or r["title_zh"], "kind": t[r["kind"]], "count": r["n"]} for r in rows]
+    chart = (
+        alt.Chart(alt.Data(values=data), title=t["chart_counts_title"])
+        .mark_bar()
+        .encode(
+            y=alt.Y("plan:N", title=None, axis=alt.Axis(labelLimit=360)),
+            yOffset="kind:N",
+            x=alt.X("count:Q", title=t["count"]),
+            color=alt.Color("kind:N", title=t["kind"]),
+            tooltip=[
+                alt.Tooltip("plan:N", title=t["plan"]),
+                alt.Tooltip("kind:N", title=t["kind"]),
+                alt.Tooltip("count:Q", title=t["count"]),
+            ],
+        )
+        .properties(width=520)
+    )
+    return _render("counts-by-plan", chart, lang, data)
+
+
+def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
+    """Baseline and target of each % indicator, one row per indicator."""
+    data = []
+    for r in rows:
+        name = r[f"name_{lang}"] or r["name_zh"]
+        data.append(
+            {"indicator": name, "year": str(r["baseline_year"] or ""), "series": t["baseline"], "value": r["baseline_value"]}
+        )
+        data.append({"indicator": name, "year": str(r["target_year"] or ""), "series": t["target"], "value": r["target_value"]})
+    chart = (
+        alt.Chart(alt.Data(values=data), title=t["chart_percent_title"])
+        .mark_point(filled=True, size=80)
+        .encode(
+            y=alt.Y("indicator:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("value:Q", title=f"{t['value']} (%)"),
+            color=alt.Color("series:N", title=None),
+            tooltip=[
+                alt.Tooltip("indicator:N", title=t["name"]),
+                alt.Tooltip("series:N", title=t["kind"]),
+                alt.Tooltip("year:N", title=t["year"]),
+                alt.Tooltip("value:Q", title=t["value"]),
+            ],
+        )
+        .properties(width=420)
+    )
+    return _render(f"{plan_id}-baseline-target", chart, lang, data)
+
+
+def spec_json(chart: Chart) -> str:
+    """The spec as JSON safe to place inside a <script> element."""
+    text = json.dumps(chart.spec, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

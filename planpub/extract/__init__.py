@@ -1,0 +1,19 @@
+"""Stage 2, extract: a normalised document → records of the data contract, each with its raw source line."""
+
+from __future__ import annotations
+
+from ..read import Document
+from ..schema import Records, empty_records
+from . import indicators, metadata, outline, projects, targets
+
+
+def extract(doc: Document, plan: dict) -> Records:
+    """All records of one plan; `plan` is its registry entry (plan_id plus curated metadata)."""
+    records = empty_records()
+    plan_id = plan["plan_id"]
+    records["plans"] = [metadata.extract_plan(doc, plan)]
+    records["sections"] = outline.extract_sections(doc, plan_id)
+    records["indicators"] = indicators.extract_indicators(doc, plan_id)
+    records["projects"] = projects.extract_projects(doc, plan_id)
+    records["targets"] = targets.extract_targets(doc, plan_id)
+    return records

@@ -1,0 +1,130 @@
+"""Stage 1, read: raw document bytes → normalised lines, each mapped back to its raw line number.
+
+Normalisation removes scraping noise without losing the way back to the source:
+traditional → simplified (OpenCC), pinyin annotations (`一(yī)`), formatting HTML tags,
+HTML entities, odd spaces, private-use characters, full-width digits and letters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import PlanError
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_LINE_CHARS = 200_000
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A pinyin reading in (half- or full-width) parentheses right after a CJK character: 體(tǐ), 一（yī）.
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+# Tags that scraped pages leave behind as formatting; anything else stays as (escaped) text.
+_FORMAT_TAGS = re.compile(
+    r"</?(?:p|br|span|div|font|b|strong|i|em|u|td|tr|th|table|tbody|thead|li|ul|ol|h[1-6]|section|article|sup|sub)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")
+_FULLWIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
+    | {chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)}  # Ａ-Ｚ
+    | {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}  # ａ-ｚ
+    | {"％": "%", "．": "."}
+)
+
+
+@dataclass
+class Document:
+    """A normalised document: `lines[i]` came from raw line `raw_lines[i]` (1-based)."""
+
+    path: Path
+    sha256: str
+    script: str
+    lines: list[str] = field(default_factory=list)
+    raw_lines: list[int] = field(default_factory=list)
+
+    def numbered(self) -> list[tuple[int, str]]:
+        """(raw line number, normalised text) pairs, in order."""
+        return list(zip(self.raw_lines, self.lines, strict=True))
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Strict UTF-8 (BOM tolerated); anything else is refused with the offending line."""
+    if b"\x00" in data[:8192]:
+        raise PlanError("this is a binary file, not a text document", path, hint="give a UTF-8 text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PlanError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            path,
+            line,
+            hint="convert the document to UTF-8 first (e.g. iconv -f GB18030 -t UTF-8)",
+        ) from None
+
+
+def detect_script(text: str) -> str:
+    """'traditional' when converting to simplified changes a noticeable share of the Han characters."""
+    sample = "".join(ch for ch in text[:200_000] if "\u4e00" <= ch <= "\u9fff")
+    if not sample:
+        return "simplified"
+    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample), strict=False))
+    return "traditional" if changed / len(sample) > 0.03 else "simplified"
+
+
+def normalise_line(line: str) -> str:
+    """Scraping noise out, full-width digits in ASCII; tabs (column separators) are kept."""
+    line = _FORMAT_TAGS.sub("", line)
+    if "&" in line:
+        line = html.unescape(line)
+    line = _PINYIN.sub("", line)
+    line = _INVISIBLE.sub("", line)
+    line = _ODD_SPACES.sub(" ", line)
+    line = unicodedata.normalize("NFC", line).translate(_FULLWIDTH)
+    return line.rstrip()
+
+
+def read_document(path: Path) -> Document:
+    """Read and normalise one raw plan document."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError("source document not found", path, hint="check the file name in datasets/plans.yaml") from None
+    if len(data) > MAX_BYTES:
+        raise PlanError(
+            f"document is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit",
+            path,
+            hint="this is not a plan document, or it must be split",
+        )
+    text = decode(data, path)
+    script = detect_script(text)
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script)
+    for number, line in enumerate(raw, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise PlanError(
+                f"line is {len(line)} characters long (limit {MAX_LINE_CHARS})",
+                path,
+                number,
+                hint="the document is not plan text, or its line breaks were lost",
+            )
+        if script == "traditional":
+            line = _t2s().convert(line)
+        doc.lines.append(normalise_line(line))
+        doc.raw_lines.append(number)
+    return doc

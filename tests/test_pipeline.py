@@ -1,0 +1,88 @@
+"""The whole pipeline on the five real documents: packages, a bilingual site, the extract command, failure safety."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from planpub.config import ROOT
+from planpub.errors import PlanError
+from planpub.pipeline import build
+
+from .conftest import SOURCES, copy_project
+
+
+def html_lang(path) -> str:
+    return re.search(r'<html lang="([^"]+)"', path.read_text(encoding="utf-8"))[1]
+
+
+def test_build_writes_a_page_per_plan_in_chinese_and_english(built):
+    plan_ids = [p.name for p in (built.packages).iterdir() if p.name != "all"]
+    assert len(plan_ids) == 5
+    for plan_id in plan_ids:
+        assert html_lang(built.site / "plans" / f"{plan_id}.html") == "zh"
+        assert html_lang(built.site / "en" / "plans" / f"{plan_id}.html") == "en"
+    assert html_lang(built.site / "index.html") == "zh"
+    assert html_lang(built.site / "en" / "index.html") == "en"
+
+
+def test_plan_page_shows_indicator_table_and_a_chart_from_the_data(built):
+    page = (built.site / "plans" / "xinzhou-2021-public-services.html").read_text(encoding="utf-8")
+    assert "养老机构护理型床位占比" in page
+    assert 'class="vega-spec"' in page and "assets/charts/" in page
+    svg = built.site / "assets" / "charts" / "xinzhou-2021-public-services-baseline-target-zh.svg"
+    assert "<svg" in svg.read_text(encoding="utf-8")
+
+
+def test_every_package_is_valid_per_frictionless(built):
+    from frictionless import Package
+
+    for folder in built.packages.iterdir():
+        report = Package(str(folder / "datapackage.json")).validate()
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+
+
+def test_extract_command_writes_a_valid_package(tmp_path):
+    out = tmp_path / "x"
+    run = subprocess.run(
+        [sys.executable, "build.py", "extract", str(SOURCES / "001_c8d80dd4753e0ae7.txt"), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert (out / "indicators.csv").read_text(encoding="utf-8").count("\n") > 20
+
+
+def test_extract_command_refuses_a_non_utf8_file_with_a_clear_message(tmp_path):
+    bad = tmp_path / "gbk.txt"
+    bad.write_bytes("山西省规划\n指标".encode("gb18030"))
+    run = subprocess.run(
+        [sys.executable, "build.py", "extract", str(bad), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0
+    assert "not valid UTF-8" in run.stderr and "gbk.txt:1" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(tmp_path):
+    paths = copy_project(tmp_path)
+    build(paths, log=lambda _: None)
+    before = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
+    registry = paths.registry.read_text(encoding="utf-8")
+    paths.registry.write_text(registry.replace("level: city\n", "level: [city\n", 1), encoding="utf-8")
+    with pytest.raises(PlanError) as failure:
+        build(paths, log=lambda _: None)
+    assert failure.value.file == str(paths.registry) and failure.value.line
+    after = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
+    assert after == before
