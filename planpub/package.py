@@ -1,4 +1,9 @@
-"""Stage 5, package: records → a Frictionless data package (datapackage.json + one CSV per resource), validated."""
+"""Stage 5, package: records → Frictionless data packages (datapackage.json + one CSV per resource), validated.
+
+One package per plan and the catalog package `all` holding every plan's rows. Shapes come from
+datasets/schema.yaml, package metadata from datasets/catalog.yaml; nothing here reads the clock,
+so the same sources always give byte-identical packages.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,10 @@ import json
 from pathlib import Path
 
 from .errors import PlanError
-from .schema import RESOURCES, Records, contract, field_names, table_schema
+from .schema import RESOURCES, Records, contract, empty_records, field_names, table_schema
 
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
-}
-CONTRIBUTORS = [{"title": "Plan open-data publisher maintainers", "role": "author"}]
+CATALOG = "all"
+_MAX_MESSAGES = 20
 
 
 def format_value(value) -> str:
@@ -37,36 +38,66 @@ def write_csv(path: Path, resource: str, rows: list[dict]) -> None:
             writer.writerow([format_value(row.get(name)) for name in names])
 
 
-def descriptor(name: str, title: dict[str, str], sources: list[dict], version: str, created: str) -> dict:
-    """datapackage.json content for a package called `name`."""
+def resource_descriptor(resource: str) -> dict:
+    spec = contract()[resource]
+    return {
+        "name": resource,
+        "path": f"{resource}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": spec["title"],
+        "title_zh": spec["title_zh"],
+        "description": spec["description"],
+        "description_zh": spec["description_zh"],
+        "schema": table_schema(resource),
+    }
+
+
+def source(plan: dict) -> dict:
+    """The government publication a plan's rows come from (no URL: none is recorded for these documents)."""
+    found = {
+        "title": plan["title_zh"],
+        "title_en": plan.get("title_en"),
+        "issuer": plan.get("issuer_zh"),
+        "issuer_en": plan.get("issuer_en"),
+        "doc_number": plan.get("doc_number"),
+        "issue_date": plan.get("issue_date"),
+        "file": f"datasets/sources/{plan['source_file']}",
+        "sha256": plan.get("source_sha256"),
+    }
+    return {key: str(value) for key, value in found.items() if value}
+
+
+def descriptor(catalog: dict, name: str, title: dict[str, str], description: dict[str, str], plans: list[dict]) -> dict:
+    """datapackage.json content; `created` is the catalog's release date, never the clock."""
     return {
         "name": name,
         "title": title["en"],
         "title_zh": title["zh"],
-        "description": title.get("description_en", ""),
-        "description_zh": title.get("description_zh", ""),
-        "version": version,
-        "created": f"{created}T00:00:00Z",
-        "licenses": [LICENSE],
-        "sources": sources,
-        "contributors": CONTRIBUTORS,
-        "resources": [
-            {
-                "name": resource,
-                "path": f"{resource}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "title": contract()[resource]["title"],
-                "title_zh": contract()[resource]["title_zh"],
-                "description": contract()[resource]["description"],
-                "description_zh": contract()[resource]["description_zh"],
-                "schema": table_schema(resource),
-            }
-            for resource in RESOURCES
-        ],
+        "description": description["en"],
+        "description_zh": description["zh"],
+        "version": str(catalog["version"]),
+        "created": f"{catalog['released']}T00:00:00Z",
+        "licenses": catalog["licenses"],
+        "sources": [source(plan) for plan in plans],
+        "contributors": catalog["contributors"],
+        "resources": [resource_descriptor(resource) for resource in RESOURCES],
     }
+
+
+def plan_descriptor(catalog: dict, plan: dict) -> dict:
+    """The descriptor of one plan's package (English falls back to the Chinese title until translated)."""
+    title = {"zh": plan["title_zh"], "en": plan.get("title_en") or plan["title_zh"]}
+    description = {lang: catalog[f"plan_description_{lang}"].format(title=title[lang]) for lang in ("zh", "en")}
+    return descriptor(catalog, plan["plan_id"], title, description, [plan])
+
+
+def catalog_descriptor(catalog: dict, plans: list[dict]) -> dict:
+    title = {"zh": catalog["title_zh"], "en": catalog["title_en"]}
+    description = {"zh": catalog["description_zh"], "en": catalog["description_en"]}
+    return descriptor(catalog, catalog["name"], title, description, plans)
 
 
 def write_package(folder: Path, records: Records, meta: dict) -> Path:
@@ -79,8 +110,16 @@ def write_package(folder: Path, records: Records, meta: dict) -> Path:
     return path
 
 
+def _error_line(task, err) -> str:
+    where = [task.name] + [
+        f"{k} {getattr(err, a)}" for k, a in (("row", "row_number"), ("field", "field_name")) if hasattr(err, a)
+    ]
+    return f"{', '.join(where)}: {err.message}"
+
+
 def validate_package(path: Path) -> dict:
-    """Validate with frictionless; an invalid package is a PlanError carrying the validator's messages."""
+    """Validate with frictionless (types, constraints, primary and foreign keys); invalid → PlanError with its messages."""
+    import frictionless
     from frictionless import FrictionlessException, Package
 
     try:
@@ -88,15 +127,33 @@ def validate_package(path: Path) -> dict:
     except FrictionlessException as exc:
         raise PlanError(f"data package descriptor is invalid: {exc.error.message}", path) from None
     if not report.valid:
-        messages = [f"{task.name}: {err.message}" for task in report.tasks for err in task.errors][:20]
-        messages += [err.message for err in report.errors][:5]
+        messages = [err.message for err in report.errors] + [_error_line(t, e) for t in report.tasks for e in t.errors]
+        more = [f"… and {len(messages) - _MAX_MESSAGES} more"] if len(messages) > _MAX_MESSAGES else []
         raise PlanError(
-            "data package is invalid:\n    " + "\n    ".join(messages),
+            "data package is invalid:\n    " + "\n    ".join(messages[:_MAX_MESSAGES] + more),
             path,
             hint="fix the extraction or the override that produced these rows",
         )
     return {
         "package": path.parent.name,
         "valid": True,
-        "tasks": [{"resource": t.name, "rows": t.stats.get("rows")} for t in report.tasks],
+        "validator": f"frictionless {frictionless.__version__}",
+        "resources": [
+            {"resource": t.name, "rows": t.stats.get("rows"), "fields": t.stats.get("fields"), "errors": len(t.errors)}
+            for t in report.tasks
+        ],
     }
+
+
+def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[dict]:
+    """One package per plan and the catalog `all`, each validated; returns the validation reports."""
+    reports = []
+    everything = empty_records()
+    for plan_id, records in per_plan.items():
+        meta = plan_descriptor(catalog, records["plans"][0])
+        reports.append(validate_package(write_package(folder / plan_id, records, meta)))
+        for resource in RESOURCES:
+            everything[resource].extend(records[resource])
+    meta = catalog_descriptor(catalog, everything["plans"])
+    reports.append(validate_package(write_package(folder / CATALOG, everything, meta)))
+    return reports

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import package, site
-from .config import Paths, load_yaml, strip_lines
+from .config import ROOT, Paths, load_yaml, strip_lines
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract
@@ -65,42 +65,6 @@ def extract_plan(paths: Paths, entry: dict) -> Records:
     return records
 
 
-def _package_meta(catalog: dict, name: str, title_zh: str, title_en: str, sources: list[dict]) -> dict:
-    return package.descriptor(
-        name,
-        {
-            "zh": title_zh,
-            "en": title_en or title_zh,
-            "description_zh": catalog["description_zh"],
-            "description_en": catalog["description_en"],
-        },
-        sources,
-        str(catalog["version"]),
-        str(catalog["released"]),
-    )
-
-
-def _source(plan: dict) -> dict:
-    return {"title": plan["title_zh"], "path": f"sources/{plan['source_file']}"}
-
-
-def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[dict]:
-    """One package per plan and the catalog `all`, each validated; returns the validation reports."""
-    reports = []
-    everything = empty_records()
-    for plan_id, records in per_plan.items():
-        plan = records["plans"][0]
-        meta = _package_meta(catalog, plan_id, plan["title_zh"], plan["title_en"], [_source(plan)])
-        reports.append(package.validate_package(package.write_package(folder / plan_id, records, meta)))
-        for resource in RESOURCES:
-            everything[resource].extend(records[resource])
-    meta = _package_meta(
-        catalog, "all", catalog["title_zh"], catalog["title_en"], [_source(r["plans"][0]) for r in per_plan.values()]
-    )
-    reports.append(package.validate_package(package.write_package(folder / "all", everything, meta)))
-    return reports
-
-
 def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResult:
     """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed."""
     entries = load_registry(paths)
@@ -127,7 +91,7 @@ def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResul
     site_new = site.staging_dir(paths.site)
     try:
         log("package  validate with frictionless")
-        reports = write_packages(packages_new, catalog, per_plan)
+        reports = package.write_packages(packages_new, catalog, per_plan)
         db = connect(packages_new / "all")
         log("page     charts and pages")
         PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs).write_all()
@@ -153,13 +117,7 @@ def extract_file(file: Path, out: Path, log: Log = print) -> Records:
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
     entry = {"plan_id": plan_id, "title_zh": file.stem, "level": "province"}
     records = extract(doc, entry)
-    meta = _package_meta(
-        {"version": "0.0.0", "released": "1970-01-01", "description_zh": "", "description_en": ""},
-        plan_id,
-        file.stem,
-        "",
-        [{"title": file.name, "path": str(file)}],
-    )
+    meta = package.plan_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r != "plans"}
     if not any(counts.values()):
