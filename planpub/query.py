@@ -93,3 +93,118 @@ def projects(db, plan_id: str | None = None) -> list[dict]:
 
 def targets(db, plan_id: str) -> list[dict]:
     return rows(db, "SELECT * FROM targets WHERE plan_id = ? ORDER BY source_line", [plan_id])
+
+
+# --- the indicator registry: concepts compared across plans -------------------------------------------------------
+
+_CONCEPT_COLUMNS = {
+    "concept_id": "VARCHAR",
+    "name_zh": "VARCHAR",
+    "name_en": "VARCHAR",
+    "unit_zh": "VARCHAR",
+    "unit_en": "VARCHAR",
+    "direction": "VARCHAR",
+    "definition_zh": "VARCHAR",
+    "definition_en": "VARCHAR",
+    "qualifiers": "VARCHAR[]",
+    "scales_with_size": "BOOLEAN",
+}
+
+
+def add_concepts(db: duckdb.DuckDBPyConnection, concepts: list) -> None:
+    """The registry as table `concepts`, and view `concept_rows`: every linked indicator and text target, comparable or not."""
+    from .concepts import normalise
+
+    db.execute(f"CREATE TABLE concepts ({', '.join(f'{k} {v}' for k, v in _CONCEPT_COLUMNS.items())})")
+    for c in concepts:
+        db.execute(
+            f"INSERT INTO concepts VALUES ({', '.join('?' * len(_CONCEPT_COLUMNS))})",
+            [getattr(c, k) if k != "qualifiers" else list(c.qualifiers) for k in _CONCEPT_COLUMNS],
+        )
+    # Units compared in normalised form (％ = %), computed here once per distinct printed unit.
+    db.execute("CREATE TABLE unit_forms (printed VARCHAR, form VARCHAR)")
+    printed = db.execute("SELECT DISTINCT unit_zh FROM indicators UNION SELECT DISTINCT unit_zh FROM targets").fetchall()
+    found = {u for (u,) in printed if u is not None} | {c.unit_zh for c in concepts}
+    if found:
+        db.executemany("INSERT INTO unit_forms VALUES (?, ?)", [[u, normalise(u)] for u in sorted(found)])
+    db.execute(_CONCEPT_ROWS)
+
+
+# One row per linked indicator or text target. `plotted` says whether the row may share the concept's axis:
+# same unit, a qualifier the concept accepts; `why_not` names the reason otherwise (unit, qualifier).
+# The change from baseline to target is computed only for unqualified targets (a 年均 target is not a level).
+_CONCEPT_ROWS = """
+CREATE VIEW concept_rows AS
+WITH linked AS (
+    SELECT 'indicator' AS kind, plan_id, indicator_id AS row_id, concept_id, name_zh AS printed_zh,
+           name_en AS printed_en, sub_item_zh, unit_zh, baseline_year, baseline_raw, baseline_value,
+           target_year, target_raw, target_value, target_comparator AS comparator,
+           coalesce(target_qualifier, '') AS qualifier, NULL AS sentence_zh, source_line
+    FROM indicators WHERE concept_id IS NOT NULL
+    UNION ALL
+    SELECT 'target', plan_id, target_id, concept_id, metric_zh, metric_en, NULL, unit_zh, NULL, NULL, NULL,
+           year, NULL, value, comparator, '', sentence_zh, source_line
+    FROM targets WHERE concept_id IS NOT NULL)
+SELECT l.*, p.level, p.region_zh, p.region_en, p.region_code, p.title_zh, p.title_en, p.period_start,
+       p.period_end, p.source_file, c.direction, c.scales_with_size,
+       CASE WHEN lu.form IS DISTINCT FROM cu.form THEN 'unit'
+            WHEN NOT list_contains(c.qualifiers, l.qualifier) THEN 'qualifier' END AS why_not,
+       why_not IS NULL AS plotted,
+       CASE WHEN plotted AND l.qualifier = '' AND l.baseline_value IS NOT NULL AND l.target_value IS NOT NULL
+            THEN round(l.target_value - l.baseline_value, 6) END AS change_abs,
+       CASE WHEN change_abs IS NOT NULL AND l.baseline_value <> 0
+            THEN round(100 * change_abs / abs(l.baseline_value), 1) END AS change_rel
+FROM linked l JOIN plans p USING (plan_id) JOIN concepts c USING (concept_id)
+     LEFT JOIN unit_forms lu ON lu.printed = l.unit_zh LEFT JOIN unit_forms cu ON cu.printed = c.unit_zh
+"""
+
+_LEVEL_ORDER = "CASE level WHEN 'nation' THEN 0 WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END"
+
+
+def concept_index(db) -> list[dict]:
+    """Every registered concept with how many plans and rows it links."""
+    return rows(
+        db,
+        """SELECT c.*, count(DISTINCT r.plan_id) AS n_plans, count(r.plan_id) AS n_rows
+           FROM concepts c LEFT JOIN concept_rows r USING (concept_id)
+           GROUP BY ALL ORDER BY n_plans DESC, c.concept_id""",
+    )
+
+
+def concept(db, concept_id: str) -> dict:
+    return rows(db, "SELECT * FROM concepts WHERE concept_id = ?", [concept_id])[0]
+
+
+def concept_rows(db, concept_id: str) -> list[dict]:
+    """The rows of one concept: province before city, earlier plan before later, then by line."""
+    return rows(
+        db,
+        f"SELECT * FROM concept_rows WHERE concept_id = ? ORDER BY {_LEVEL_ORDER}, period_start, plan_id, source_line",
+        [concept_id],
+    )
+
+
+def less_ambitious(db, concept_id: str | None = None) -> list[dict]:
+    """City targets below (or, where lower is better, above) their province's for the same concept, unit and year."""
+    where, params = ("AND city.concept_id = ?", [concept_id]) if concept_id else ("", [])
+    return rows(
+        db,
+        f"""SELECT city.concept_id, c.name_zh, c.name_en, city.direction,
+                  city.plan_id AS city_plan_id, city.title_zh AS city_title_zh, city.title_en AS city_title_en,
+                  city.region_zh AS city_region_zh, city.region_en AS city_region_en,
+                  city.target_value AS city_target, city.comparator AS city_comparator, city.source_line AS city_line,
+                  prov.plan_id AS province_plan_id, prov.title_zh AS province_title_zh, prov.title_en AS province_title_en,
+                  prov.region_zh AS province_region_zh, prov.region_en AS province_region_en,
+                  prov.target_value AS province_target, prov.comparator AS province_comparator,
+                  prov.source_line AS province_line, city.target_year AS year, city.unit_zh
+           FROM concept_rows city JOIN concept_rows prov
+             ON city.concept_id = prov.concept_id AND city.target_year = prov.target_year
+            AND left(city.region_code, 2) = left(prov.region_code, 2)
+           JOIN concepts c ON c.concept_id = city.concept_id
+           WHERE city.level = 'city' AND prov.level = 'province' AND city.plotted AND prov.plotted
+             AND NOT city.scales_with_size AND city.target_value IS NOT NULL AND prov.target_value IS NOT NULL
+             AND CASE city.direction WHEN 'higher' THEN city.target_value < prov.target_value
+                                     ELSE city.target_value > prov.target_value END {where}
+           ORDER BY city.concept_id, city.plan_id, prov.plan_id, city.source_line, prov.source_line""",
+        params,
+    )
