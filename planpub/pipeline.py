@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import concepts as registry
 from . import package, site
 from .config import ROOT, Paths, load_yaml, strip_lines
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract
 from .page import PageWriter
-from .query import connect
+from .query import add_concepts, connect
 from .read import read_document
 from .schema import RESOURCES, Records, empty_records
 from .translate import Coverage, load_translations, translate
@@ -65,18 +66,33 @@ def extract_plan(paths: Paths, entry: dict) -> Records:
     return records
 
 
+def report_concepts(concepts: list[registry.Concept], per_plan: dict[str, Records], log: Log) -> None:
+    """How many rows the registry links, and the recurring-looking names it does not."""
+    named = [row for records in per_plan.values() for row in registry.named_rows(records)]
+    linked = [row for row in named if row["concept_id"]]
+    log(f"concepts {len(linked)} rows linked to {len({r['concept_id'] for r in linked})} of {len(concepts)} concepts")
+    report = registry.unmatched(concepts, named)
+    if report:
+        log(f"concepts {len(report)} recurring-looking names match no concept (add an alias or a concept):")
+        for line in registry.format_unmatched(report):
+            log(line)
+
+
 def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResult:
     """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed."""
     entries = load_registry(paths)
     catalog = load_yaml(paths.datasets / "catalog.yaml")
     table = load_translations(paths.i18n)
     coverage = Coverage()
+    concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
     per_plan: dict[str, Records] = {}
     for entry in entries:
         log(f"extract  {entry['plan_id']}")
         records = extract_plan(paths, entry)
+        registry.link(records, concepts)
         translate(records, table, coverage)
         per_plan[entry["plan_id"]] = records
+    report_concepts(concepts, per_plan, log)
     missing = sum(coverage.missing.values())
     if missing:
         log(f"translate: {missing} strings have no English yet")
@@ -93,6 +109,7 @@ def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResul
         log("package  validate with frictionless")
         reports = package.write_packages(packages_new, catalog, per_plan)
         db = connect(packages_new / "all")
+        add_concepts(db, concepts)
         log("page     charts and pages")
         PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs).write_all()
         site.write_assets(docs)
