@@ -84,3 +84,43 @@ def spec_json(chart: Chart) -> str:
     """The spec as JSON safe to place inside a <script> element."""
     text = json.dumps(chart.spec, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
+    """Baseline and target of every plan that sets one concept, on one axis in the concept's unit.
+
+    Only rows the query marked `plotted` (same unit and basis) with a number are drawn; the page lists the others.
+    """
+    data = []
+    for r in rows:
+        if not r["plotted"]:
+            continue
+        plan = r[f"title_{lang}"] or r["title_zh"]
+        for series, year, value in (
+            ("baseline", r["baseline_year"], r["baseline_value"]),
+            ("target", r["target_year"], r["target_value"]),
+        ):
+            if value is not None:
+                data.append(
+                    {"plan": plan, "series": t[series], "year": str(year or ""), "value": value, "line": r["source_line"]}
+                )
+    unit = concept[f"unit_{lang}"]
+    chart = (
+        alt.Chart(alt.Data(values=data), title=concept[f"name_{lang}"])
+        .mark_point(filled=True, size=90)
+        .encode(
+            y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
+            color=alt.Color("series:N", title=None),
+            shape=alt.Shape("series:N", title=None),
+            tooltip=[
+                alt.Tooltip("plan:N", title=t["plan"]),
+                alt.Tooltip("series:N", title=t["kind"]),
+                alt.Tooltip("year:N", title=t["year"]),
+                alt.Tooltip("value:Q", title=t["value"]),
+                alt.Tooltip("line:Q", title=t["line"]),
+            ],
+        )
+        .properties(width=420)
+    )
+    return _render(f"concept-{concept['concept_id']}", chart, lang, data)
