@@ -123,6 +123,36 @@ class PageWriter:
                 targets=query.targets(self.db, plan_id),
             )
 
+    def concepts(self) -> None:
+        """The indicator registry: an index of concepts and one comparison page per concept."""
+        index = query.concept_index(self.db)
+        flags = query.less_ambitious(self.db)
+        for lang in LANGS:
+            self.write("concepts.md.j2", "indicators/index", lang, concepts=index, flags=flags)
+        for item in index:
+            self.concept(item["concept_id"])
+
+    def concept(self, concept_id: str) -> None:
+        concept, found = query.concept(self.db, concept_id), query.concept_rows(self.db, concept_id)
+        drawable = not concept["scales_with_size"] and any(
+            r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
+        )
+        for lang in LANGS:
+            chart = None
+            if drawable:
+                drawn = charts.concept_comparison(concept, found, self.ui[lang], lang)
+                drawn.name += f"-{lang}"
+                chart = self.chart_context(drawn)
+            self.write(
+                "concept.md.j2",
+                f"indicators/{concept_id}",
+                lang,
+                concept=concept,
+                rows=found,
+                chart=chart,
+                flags=query.less_ambitious(self.db, concept_id),
+            )
+
     def simple(self, name: str, **context) -> None:
         for lang in LANGS:
             self.write(f"{name}.md.j2", name, lang, **context)
@@ -130,6 +160,7 @@ class PageWriter:
     def write_all(self) -> None:
         self.home()
         self.plans()
+        self.concepts()
         self.simple("projects", projects=query.projects(self.db), plans={p["plan_id"]: p for p in query.plans(self.db)})
         self.simple("about")
         self.simple("downloads", plans=query.plans(self.db))
