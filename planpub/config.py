@@ -53,12 +53,13 @@ class Paths:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line of every mapping as `__line__`."""
+    """A YAML loader that records the line of every mapping as `__line__` and of each key in `__lines__`."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
     return mapping
 
 
@@ -82,10 +83,18 @@ def load_yaml(path: Path, *, with_lines: bool = False) -> Any:
         raise PlanError(f"malformed YAML: {problem}", path, line, hint="fix the YAML syntax on that line") from None
 
 
+LINE_KEYS = ("__line__", "__lines__")
+
+
+def line_of(mapping: dict, key: str) -> int | None:
+    """The line of `key` in a mapping loaded with lines (the mapping's own line if the key is absent)."""
+    return mapping.get("__lines__", {}).get(key) or mapping.get("__line__")
+
+
 def strip_lines(value: Any) -> Any:
-    """Drop the `__line__` bookkeeping keys from a structure loaded with lines."""
+    """Drop the `__line__`/`__lines__` bookkeeping keys from a structure loaded with lines."""
     if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: strip_lines(v) for k, v in value.items() if k not in LINE_KEYS}
     if isinstance(value, list):
         return [strip_lines(v) for v in value]
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -47,3 +48,47 @@ def new_row(resource: str, **values: Any) -> Row:
 
 def empty_records() -> Records:
     return {name: [] for name in RESOURCES}
+
+
+def field_spec(resource: str, name: str) -> dict:
+    return next(f for f in contract()[resource]["fields"] if f["name"] == name)
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "date":
+        import datetime
+
+        if isinstance(value, datetime.date):
+            return True
+        try:
+            datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return True
+    return True
+
+
+def check_value(resource: str, name: str, value: Any) -> str | None:
+    """Why `value` does not fit the contract's field (type and constraints), or None when it does."""
+    spec = field_spec(resource, name)
+    rules = spec.get("constraints", {})
+    if value is None or value == "":
+        return f"`{name}` is required" if rules.get("required") else None
+    kind = spec["type"]
+    if not _type_ok(kind, value):
+        return f"`{name}` must be of type {kind}, got {value!r}"
+    if "enum" in rules and value not in rules["enum"]:
+        return f"`{name}` must be one of {', '.join(map(str, rules['enum']))}, got {value!r}"
+    if "pattern" in rules and not re.fullmatch(rules["pattern"], str(value)):
+        return f"`{name}` must match {rules['pattern']}, got {value!r}"
+    if "minimum" in rules and value < rules["minimum"]:
+        return f"`{name}` must be at least {rules['minimum']}, got {value!r}"
+    return None
