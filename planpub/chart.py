@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import altair as alt
 import vl_convert as vlc
 
+from . import cache
+
 _NUMBER_LOCALE = {
     "zh": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
@@ -26,7 +28,11 @@ class Chart:
 
 def _render(name: str, chart: alt.Chart, lang: str, data: list[dict]) -> Chart:
     spec = chart.to_dict()
-    svg = vlc.vegalite_to_svg(spec, format_locale=_NUMBER_LOCALE[lang])
+    svg = cache.memo(
+        "svg",
+        cache.json_digest([spec, lang, vlc.__version__]),
+        lambda: vlc.vegalite_to_svg(spec, format_locale=_NUMBER_LOCALE[lang]),
+    )
     return Chart(name=name, spec=spec, svg=svg, data=data)
 
 

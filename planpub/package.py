@@ -145,15 +145,24 @@ def validate_package(path: Path) -> dict:
     }
 
 
+def validated(path: Path) -> dict:
+    """`validate_package`, skipped when this exact package (same files, same code) was validated before."""
+    from . import cache
+
+    return cache.memo(
+        "validate", cache.digest(cache.tree_digest(path.parent), cache.code_version()), lambda: validate_package(path)
+    )
+
+
 def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[dict]:
     """One package per plan and the catalog `all`, each validated; returns the validation reports."""
     reports = []
     everything = empty_records()
     for plan_id, records in per_plan.items():
         meta = plan_descriptor(catalog, records["plans"][0])
-        reports.append(validate_package(write_package(folder / plan_id, records, meta)))
+        reports.append(validated(write_package(folder / plan_id, records, meta)))
         for resource in RESOURCES:
             everything[resource].extend(records[resource])
     meta = catalog_descriptor(catalog, everything["plans"])
-    reports.append(validate_package(write_package(folder / CATALOG, everything, meta)))
+    reports.append(validated(write_package(folder / CATALOG, everything, meta)))
     return reports

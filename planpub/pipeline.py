@@ -7,15 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache, package, site
 from . import concepts as registry
-from . import package, site
-from .config import ROOT, Paths, load_yaml, strip_lines
+from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract
 from .page import PageWriter
+from .progress import Progress
 from .query import add_concepts, connect
 from .read import read_document
+from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
 from .translate import Coverage, load_translations, translate
 
@@ -27,43 +29,51 @@ class BuildResult:
     records: Records
     coverage: Coverage
     reports: list[dict] = field(default_factory=list)
+    rebuilt: bool = True
 
 
-def load_registry(paths: Paths) -> list[dict]:
-    """The registered plans, checked: required keys present, ids unique, source files present."""
-    spec = load_yaml(paths.registry, with_lines=True) or {}
-    entries = spec.get("plans") or []
-    seen: dict[str, int] = {}
-    for entry in entries:
-        for key in ("plan_id", "source", "level"):
-            if not entry.get(key):
-                raise PlanError(
-                    f"plan entry has no `{key}`", paths.registry, entry["__line__"], hint=f"add `{key}:` to this entry"
-                )
-        if entry["plan_id"] in seen:
-            raise PlanError(
-                f"duplicate plan_id {entry['plan_id']!r} (first at line {seen[entry['plan_id']]})",
-                paths.registry,
-                entry["__line__"],
-                hint="give every plan its own plan_id",
-            )
-        seen[entry["plan_id"]] = entry["__line__"]
-        if not (paths.sources / entry["source"]).is_file():
-            raise PlanError(
-                f"source file {entry['source']!r} not found in {paths.sources}",
-                paths.registry,
-                entry["__line__"],
-                hint="copy the document there (python build.py add FILE) or fix the name",
-            )
-    return entries
+# The code an extraction depends on: a change elsewhere (pages, charts) does not redo extractions.
+EXTRACT_CODE = ("planpub/read.py", "planpub/extract", "planpub/curate.py", "planpub/schema.py", "datasets/schema.yaml")
+
+
+def _extract_key(paths: Paths, entry: dict) -> dict[str, str]:
+    """What one plan's extraction depends on, each as a digest (also used to say why it was redone)."""
+    overrides = paths.overrides / f"{entry['plan_id']}.yaml"
+    return {
+        "source": cache.digest((paths.sources / entry["source"]).read_bytes()),
+        "registry entry": cache.json_digest(entry),
+        "overrides": cache.digest(overrides.read_bytes()) if overrides.exists() else "",
+        "code": cache.code_version(EXTRACT_CODE),
+    }
 
 
 def extract_plan(paths: Paths, entry: dict) -> Records:
     """read → extract → curate for one registered plan."""
     doc = read_document(paths.sources / entry["source"])
-    records = extract(doc, strip_lines(entry))
+    records = extract(doc, entry)
     apply_overrides(records, paths.overrides / f"{entry['plan_id']}.yaml")
     return records
+
+
+def extract_all(paths: Paths, entries: list[dict], previous: dict, log: Log) -> tuple[dict[str, Records], dict]:
+    """Every plan's records, from the cache when its source, entry, overrides and code are unchanged."""
+    per_plan: dict[str, Records] = {}
+    keys = {}
+    for entry in Progress(entries, "extract", label=lambda e: e["plan_id"]):
+        plan_id = entry["plan_id"]
+        keys[plan_id] = key = _extract_key(paths, entry)
+        fresh = not cache.has("extract", cache.json_digest(key))
+        per_plan[plan_id] = cache.memo("extract", cache.json_digest(key), lambda entry=entry: extract_plan(paths, entry))
+        if fresh:
+            log(f"extract  {plan_id}: {why(previous.get(plan_id), key)}")
+    return per_plan, keys
+
+
+def why(old: dict | None, new: dict) -> str:
+    """Why a step was redone, in words: what changed since the last build."""
+    if old is None:
+        return "new plan (or no previous build)"
+    return ", ".join(f"{name} changed" for name in cache.changed(old, new)) or "not in the cache"
 
 
 def report_concepts(concepts: list[registry.Concept], per_plan: dict[str, Records], log: Log) -> None:
@@ -78,20 +88,16 @@ def report_concepts(concepts: list[registry.Concept], per_plan: dict[str, Record
             log(line)
 
 
-def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResult:
-    """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed."""
+def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
+    """read → extract → curate (cached per plan) → link concepts → translate, for every registered plan."""
     entries = load_registry(paths)
-    catalog = load_yaml(paths.datasets / "catalog.yaml")
     table = load_translations(paths.i18n)
     coverage = Coverage()
     concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
-    per_plan: dict[str, Records] = {}
-    for entry in entries:
-        log(f"extract  {entry['plan_id']}")
-        records = extract_plan(paths, entry)
+    per_plan, extract_keys = extract_all(paths, entries, previous, log)
+    for records in per_plan.values():
         registry.link(records, concepts)
         translate(records, table, coverage)
-        per_plan[entry["plan_id"]] = records
     report_concepts(concepts, per_plan, log)
     missing = sum(coverage.missing.values())
     if missing:
@@ -102,11 +108,64 @@ def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResul
                 paths.i18n,
                 hint="run `python build.py i18n --missing` and add them to datasets/i18n/",
             )
+    return per_plan, coverage, concepts, extract_keys
+
+
+def check(paths: Paths, log: Log = print) -> None:
+    """Rebuild the data packages from the sources in a temporary folder; PlanError if the committed ones differ."""
+    cache.use(cache.Cache(paths.cache))
+    per_plan, *_ = curated_records(paths, False, {}, lambda _: None)
+    fresh = site.staging_dir(paths.packages)
+    try:
+        package.write_packages(fresh, load_yaml(paths.datasets / "catalog.yaml"), per_plan)
+        differences = compare_trees(paths.packages, fresh)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    if differences:
+        raise PlanError(
+            "the committed data packages differ from what the sources give:\n    " + "\n    ".join(differences),
+            paths.packages,
+            hint="run `python build.py` and commit datasets/packages (and datasets/CHANGELOG.yaml) with the change",
+        )
+    log(f"check    {paths.packages} matches the sources ({len(per_plan)} plans)")
+
+
+def compare_trees(old: Path, new: Path, limit: int = 30) -> list[str]:
+    """Files missing, extra or different between two folders; for a text file, its first differing line."""
+    a, b = cache.tree_digests(old), cache.tree_digests(new)
+    found = [f"{name}: missing from {old}" for name in sorted(set(b) - set(a))]
+    found += [f"{name}: not produced by the sources any more" for name in sorted(set(a) - set(b))]
+    for name in sorted(n for n in set(a) & set(b) if a[n] != b[n]):
+        left = (old / name).read_text(encoding="utf-8").splitlines()
+        right = (new / name).read_text(encoding="utf-8").splitlines()
+        line = next((i for i, (x, y) in enumerate(zip(left, right, strict=False)) if x != y), min(len(left), len(right)))
+        was, now = (rows[line] if line < len(rows) else "(no line)" for rows in (left, right))
+        found.append(f"{name}:{line + 1}: committed {was!r} → sources give {now!r}")
+    return found[:limit] + ([f"… and {len(found) - limit} more"] if len(found) > limit else [])
+
+
+def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log = print) -> BuildResult:
+    """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed.
+
+    Unchanged work is reused from .cache/ (see planpub/cache.py); `force` ignores the build stamp.
+    """
+    store = cache.Cache(paths.cache)
+    cache.use(store)
+    options = {"strict": strict}
+    if not force and cache.up_to_date(paths, options):
+        log(cache.NOTHING_TO_DO)
+        return BuildResult(records=empty_records(), coverage=Coverage(), rebuilt=False)
+    stamp = store.read_stamp()
+    inputs = cache.inputs(paths, options)
+    if stamp:
+        log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
+    per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
+    catalog = load_yaml(paths.datasets / "catalog.yaml")
     packages_new = site.staging_dir(paths.packages)
     docs = site.staging_dir(paths.root / "build" / "docs")
     site_new = site.staging_dir(paths.site)
     try:
-        log("package  validate with frictionless")
+        log("package  write, validate with frictionless (unchanged packages were validated before)")
         reports = package.write_packages(packages_new, catalog, per_plan)
         db = connect(packages_new / "all")
         add_concepts(db, concepts)
@@ -114,17 +173,27 @@ def build(paths: Paths, *, strict: bool = False, log: Log = print) -> BuildResul
         PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs).write_all()
         site.write_assets(docs)
         shutil.copytree(packages_new, docs / "downloads")
-        log("site     mkdocs build")
-        site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
+        docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
+        if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
+            log("site     pages unchanged: keeping the current site/")
+            shutil.rmtree(site_new)
+            site_new = None
+        else:
+            log(f"site     mkdocs build ({'pages changed' if stamp.get('docs') else 'no previous site'})")
+            site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
     except BaseException:
         for tmp in (packages_new, site_new):
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(docs, ignore_errors=True)
     site.swap_in(packages_new, paths.packages)
-    site.swap_in(site_new, paths.site)
-    log(f"done     {paths.site}")
+    if site_new:
+        site.swap_in(site_new, paths.site)
+    store.prune()
+    store.write_stamp({"inputs": inputs, "outputs": cache.outputs(paths), "extract": extract_keys, "docs": docs_key})
+    log(f"done     {paths.site}  (cache: {store.hits} reused, {store.misses} computed)")
     return BuildResult(records=empty_records(), coverage=coverage, reports=reports)
 
 

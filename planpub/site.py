@@ -9,6 +9,7 @@ from pathlib import Path
 
 import vl_convert as vlc
 
+from . import cache
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
@@ -18,7 +19,8 @@ def write_assets(docs: Path) -> None:
     """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN) and styles."""
     (docs / "assets/js").mkdir(parents=True, exist_ok=True)
     (docs / "assets/css").mkdir(parents=True, exist_ok=True)
-    (docs / "assets/js/vega-bundle.js").write_text(vlc.javascript_bundle(), encoding="utf-8")
+    bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
+    (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
     shutil.copy(ASSETS / "charts.js", docs / "assets/js/charts.js")
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")
 

@@ -1,0 +1,173 @@
+"""Incremental builds: stage outputs cached in .cache/ under content hashes of their inputs and of the code.
+
+Two levels. The build stamp (`.cache/build.json`) records the digest of every input file and of the
+outputs of the last successful build: when nothing differs, the build does nothing. Below that, stages
+memoise their expensive steps (`memo`): a plan's extraction, a package's validation, a chart's SVG.
+Only the standard library is imported here, so the no-op check stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .config import ROOT, Paths
+
+# Code and pins whose change invalidates cached outputs.
+CODE_FILES = ("planpub", "build.py", "requirements.lock")
+# Inputs under datasets/ that are outputs of the build too (compared as outputs, not inputs).
+OUTPUTS = ("packages", "CHANGELOG.yaml")
+NOTHING_TO_DO = "nothing to do: no input changed since the last build and its outputs are intact (--force rebuilds)"
+_SKIP_DIRS = {"__pycache__", ".pytest_cache"}
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def json_digest(value: Any) -> str:
+    return digest(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def _files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
+    """Every file under `root` (or `root` itself), in a stable order, skipping caches and `skip` (top-level names)."""
+    if root.is_file():
+        return [root]
+    found = []
+    for folder, dirs, files in os.walk(root):
+        top = Path(folder) == root
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not (top and d in skip))
+        found += [Path(folder) / f for f in sorted(files) if not (top and f in skip) and not f.endswith(".pyc")]
+    return found
+
+
+def tree_digests(root: Path, skip: Iterable[str] = ()) -> dict[str, str]:
+    """Content digest of every file under `root`, keyed by its path relative to `root`."""
+    return {str(p.relative_to(root)): digest(p.read_bytes()) for p in _files(root, skip)} if root.exists() else {}
+
+
+def tree_digest(root: Path, skip: Iterable[str] = ()) -> str:
+    return json_digest(tree_digests(root, skip))
+
+
+def stat_digest(root: Path) -> str:
+    """A cheap fingerprint of a build output (names, sizes, modification times), to notice it was touched."""
+    if not root.exists():
+        return ""
+    return json_digest([(str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in _files(root)])
+
+
+@lru_cache
+def code_version(names: tuple[str, ...] = CODE_FILES) -> str:
+    """Digest of the code (and pinned dependencies) the cached outputs were made with."""
+    return json_digest({name: tree_digest(ROOT / name) for name in names})
+
+
+def inputs(paths: Paths, options: dict) -> dict[str, str]:
+    """Every input of a build, each with its digest: the curated datasets, mkdocs.yml, the code, the options."""
+    found = {f"datasets/{name}": value for name, value in tree_digests(paths.datasets, skip=OUTPUTS).items()}
+    found["mkdocs.yml"] = tree_digest(paths.root / "mkdocs.yml")
+    found["code"] = code_version()
+    found["options"] = json_digest(options)
+    return found
+
+
+def outputs(paths: Paths) -> dict[str, str]:
+    """What a successful build leaves behind, to notice when it was changed or removed since."""
+    return {
+        "datasets/packages": tree_digest(paths.packages),
+        "datasets/CHANGELOG.yaml": tree_digest(paths.datasets / "CHANGELOG.yaml"),
+        "site": stat_digest(paths.site),
+    }
+
+
+def changed(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Names whose digest differs (added, removed or changed), sorted."""
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
+def up_to_date(paths: Paths, options: dict) -> bool:
+    """True when no input changed since the last successful build and its outputs were not touched."""
+    stamp = Cache(paths.cache).read_stamp()
+    return bool(stamp) and stamp.get("inputs") == inputs(paths, options) and stamp.get("outputs") == outputs(paths)
+
+
+class Cache:
+    """Memoised stage outputs as JSON files: .cache/<stage>/<key>.json. Entries unused by a build are pruned."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: dict[str, set[str]] = {}
+        self.hits = self.misses = 0
+
+    def _path(self, stage: str, key: str) -> Path:
+        return self.folder / stage / f"{key}.json"
+
+    def memo(self, stage: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The cached value for (stage, key), computed and stored on a miss."""
+        if self.folder is None:
+            return compute()
+        self.used.setdefault(stage, set()).add(key)
+        path = self._path(stage, key)
+        if path.exists():
+            self.hits += 1
+            return json.loads(path.read_text(encoding="utf-8"))
+        self.misses += 1
+        value = compute()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        return value
+
+    def has(self, stage: str, key: str) -> bool:
+        return self.folder is not None and self._path(stage, key).exists()
+
+    def prune(self) -> None:
+        """Delete the entries of the stages this build used that it did not use itself."""
+        for stage, keys in self.used.items():
+            for path in (self.folder / stage).glob("*.json"):
+                if path.stem not in keys:
+                    path.unlink()
+
+    def read_stamp(self) -> dict:
+        path = self.folder / "build.json" if self.folder else None
+        if not path or not path.exists():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return {}
+
+    def write_stamp(self, stamp: dict) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "build.json").write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+
+
+# The cache of the build in progress; stages reach it through `memo` (a plain computation when unset).
+_active = Cache(None)
+
+
+def use(cache: Cache) -> None:
+    global _active
+    _active = cache
+
+
+def memo(stage: str, key: str, compute: Callable[[], Any]) -> Any:
+    return _active.memo(stage, key, compute)
+
+
+def has(stage: str, key: str) -> bool:
+    return _active.has(stage, key)
