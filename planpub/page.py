@@ -163,4 +163,8 @@ class PageWriter:
         self.concepts()
         self.simple("projects", projects=query.projects(self.db), plans={p["plan_id"]: p for p in query.plans(self.db)})
         self.simple("about")
-        self.simple("downloads", plans=query.plans(self.db))
+
+    def data_pages(self, downloads: dict, quality: dict) -> None:
+        """The Downloads page and the data-quality page linked from About (contexts from planpub.downloads)."""
+        self.simple("downloads", **downloads)
+        self.simple("quality", **quality)
