@@ -139,7 +139,7 @@ def validate_package(path: Path) -> dict:
         "valid": True,
         "validator": f"frictionless {frictionless.__version__}",
         "resources": [
-            {"resource": t.name, "rows": t.stats.get("rows"), "fields": t.stats.get("fields"), "errors": len(t.errors)}
+            {"resource": t.name, "rows": t.stats.get("rows") or 0, "fields": t.stats.get("fields") or 0, "errors": len(t.errors)}
             for t in report.tasks
         ],
     }

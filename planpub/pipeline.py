@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, package, site
+from . import cache, downloads, package, site
 from . import concepts as registry
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
@@ -167,12 +167,16 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log =
     try:
         log("package  write, validate with frictionless (unchanged packages were validated before)")
         reports = package.write_packages(packages_new, catalog, per_plan)
+        log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS")
+        texts = downloads.load_texts(paths.datasets)
+        files = downloads.write_downloads(packages_new, docs / "downloads", catalog, texts)
         db = connect(packages_new / "all")
         add_concepts(db, concepts)
         log("page     charts and pages")
-        PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs).write_all()
+        writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs)
+        writer.write_all()
+        writer.data_pages(downloads.page_context(files, catalog, texts), downloads.quality_context(reports, texts))
         site.write_assets(docs)
-        shutil.copytree(packages_new, docs / "downloads")
         docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
         if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
             log("site     pages unchanged: keeping the current site/")

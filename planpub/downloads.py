@@ -1,0 +1,303 @@
+"""The download area: every validated package as CSV (UTF-8 BOM), XLSX, JSON, Parquet and a zip bundle, with SHA256SUMS.
+
+Paths are stable (`downloads/<package>/<resource>.csv|json|parquet`, `<package>.xlsx`, `<package>.zip`).
+Spreadsheet formats neutralise formula-like text (OWASP CSV injection); JSON and Parquet keep exact text.
+Nothing depends on the clock: zip and XLSX timestamps are the catalog's release date, so files are byte-stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import shutil
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from . import query
+from .config import load_yaml
+from .package import CATALOG, format_value
+from .schema import RESOURCES, contract
+
+TEXTS_FILE = "downloads.yaml"
+SUMS = "SHA256SUMS"
+# First characters that make a spreadsheet read a cell as a formula (OWASP), with their full-width twins.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?")
+_MAX_WIDTH = 60
+
+
+def formula_like(value) -> bool:
+    """Text a spreadsheet would run as a formula: a trigger character followed by something that is not a number."""
+    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value)
+
+
+def neutralise(value):
+    """A CSV cell made inert: formula-like text gets a leading apostrophe; everything else is unchanged."""
+    return "'" + value if formula_like(value) else value
+
+
+def _zip_time(released: str) -> tuple[int, int, int, int, int, int]:
+    day = dt.date.fromisoformat(str(released))
+    return (day.year, day.month, day.day, 0, 0, 0)
+
+
+def _zip(entries: dict[str, bytes], released: str) -> bytes:
+    """A zip whose bytes depend only on its entries: fixed timestamps and attributes, in the given order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=_zip_time(released))
+            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _csv_bytes(names: list[str], rows: list[dict]) -> bytes:
+    """UTF-8 with BOM (Excel on a Chinese Windows reads it right), CRLF as RFC 4180, neutralised cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([neutralise(format_value(row[name])) for name in names])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _json_bytes(rows: list[dict]) -> bytes:
+    return (json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+
+
+def _display_width(value) -> int:
+    text = format_value(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _sheet(book: Workbook, resource: str, names: list[str], rows: list[dict]) -> None:
+    sheet = book.create_sheet(resource)
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(names, start=1):
+            _cell(sheet.cell(row=r, column=c), row[name])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for c, name in enumerate(names, start=1):
+        widest = max([_display_width(name), *(_display_width(row[name]) for row in rows)])
+        sheet.column_dimensions[get_column_letter(c)].width = min(widest + 2, _MAX_WIDTH)
+
+
+def _cell(cell, value) -> None:
+    """Numbers stay numbers, dates dates; text is always text (never a formula), formula-like text quote-prefixed."""
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"
+        if formula_like(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+        if isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+
+
+def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> bytes:
+    """One sheet per resource; document properties and zip entries carry the release date, not the clock."""
+    book = Workbook()
+    book.remove(book.active)
+    for resource in RESOURCES:
+        _sheet(book, resource, _names(resource), tables[resource])
+    stamp = dt.datetime.combine(dt.date.fromisoformat(str(released)), dt.time())
+    props = book.properties
+    props.title, props.creator, props.lastModifiedBy = meta["title"], meta["contributors"][0]["title"], None
+    props.created = props.modified = stamp
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
+    with zipfile.ZipFile(buffer) as archive:
+        return _zip({name: archive.read(name) for name in archive.namelist()}, released)
+
+
+def _names(resource: str) -> list[str]:
+    return [field["name"] for field in contract()[resource]["fields"]]
+
+
+def _tables(folder: Path, out: Path) -> dict[str, list[dict]]:
+    """Every resource's rows with the contract's types, read by DuckDB from the package's CSVs; Parquet written on the way."""
+    db = query.connect(folder)
+    tables = {resource: query.rows(db, f"SELECT * FROM {resource}") for resource in RESOURCES}
+    for resource in RESOURCES:
+        target = str(out / f"{resource}.parquet").replace("'", "''")
+        db.execute(f"COPY {resource} TO '{target}' (FORMAT parquet)")
+    db.close()
+    return tables
+
+
+def citation(meta: dict, catalog: dict, texts: dict) -> bytes:
+    """CITATION.cff (Citation File Format 1.2.0) naming the dataset and the plan documents it comes from."""
+    cff = {
+        "cff-version": "1.2.0",
+        "message": texts["citation_message"],
+        "type": "dataset",
+        "title": f"{catalog['title_en']}: {meta['title']}" if meta["name"] != catalog["name"] else meta["title"],
+        "version": str(catalog["version"]),
+        "date-released": str(catalog["released"]),
+        "license": meta["licenses"][0]["name"],
+        "authors": [{"name": c["title"]} for c in meta["contributors"]],
+        "references": [_reference(source) for source in meta["sources"]],
+    }
+    return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
+
+
+def _reference(source: dict) -> dict:
+    ref = {"type": "government-document", "title": source["title"], "authors": [{"name": source.get("issuer", "")}]}
+    if source.get("issue_date"):
+        ref["date-published"] = source["issue_date"]
+    if source.get("doc_number"):
+        ref["number"] = source["doc_number"]
+    return ref
+
+
+def constraint_text(field: dict, words: dict[str, str]) -> str:
+    """A field's constraints in one short line for people (required; one of …; pattern; ≥ min; ≤ max)."""
+    c = field.get("constraints", {})
+    parts = [words["required"]] if c.get("required") else []
+    if "enum" in c:
+        parts.append(f"{words['one_of']}: {', '.join(c['enum'])}")
+    if "pattern" in c:
+        parts.append(f"{words['pattern']}: {c['pattern']}")
+    parts += [f"{sign} {c[key]}" for key, sign in (("minimum", "≥"), ("maximum", "≤")) if key in c]
+    return "; ".join(parts)
+
+
+def dictionary(lang: str, texts: dict) -> list[dict]:
+    """The data dictionary generated from datasets/schema.yaml, for one language's words."""
+    words = {key: value[lang] for key, value in texts["text"].items()}
+    return [
+        {
+            "name": resource,
+            "spec": contract()[resource],
+            "fields": [dict(field, constraint_text=constraint_text(field, words)) for field in contract()[resource]["fields"]],
+        }
+        for resource in RESOURCES
+    ]
+
+
+class Bundler:
+    """Writes the download files of every package and remembers what it wrote (for the Downloads page)."""
+
+    def __init__(self, catalog: dict, texts: dict):
+        from .page import _environment
+
+        self.catalog, self.texts, self.env = catalog, texts, _environment()
+
+    def readme(self, meta: dict, tables: dict[str, list[dict]], files: list[str]) -> bytes:
+        text = self.env.get_template("bundle-readme.md.j2").render(
+            meta=meta,
+            catalog=self.catalog,
+            x=self.texts,
+            files=files,
+            rows={resource: len(rows) for resource, rows in tables.items()},
+            dictionaries={lang: dictionary(lang, self.texts) for lang in ("zh", "en")},
+            cite={lang: cite_text(meta, self.catalog, lang) for lang in ("zh", "en")},
+        )
+        return text.encode("utf-8")
+
+    def licence(self) -> bytes:
+        lic = self.catalog["licenses"][0]
+        lines = [f"# {lic['title']} ({lic['name']})", "", lic["path"], ""]
+        lines += [self.texts["licence"][lang] + "\n" for lang in ("zh", "en")]
+        return "\n".join(lines).encode("utf-8")
+
+    def package(self, folder: Path, out: Path) -> dict:
+        """All download files of one package folder into `out`; returns its listing."""
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(folder / "datapackage.json", out / "datapackage.json")
+        meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        tables = _tables(folder, out)
+        released = str(self.catalog["released"])
+        for resource in RESOURCES:
+            (out / f"{resource}.csv").write_bytes(_csv_bytes(_names(resource), tables[resource]))
+            (out / f"{resource}.json").write_bytes(_json_bytes(tables[resource]))
+        (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(tables, meta, released))
+        bundle = {f"{resource}.csv": (out / f"{resource}.csv").read_bytes() for resource in RESOURCES}
+        bundle["datapackage.json"] = (out / "datapackage.json").read_bytes()
+        bundle["CITATION.cff"] = citation(meta, self.catalog, self.texts)
+        bundle["LICENSE.md"] = self.licence()
+        bundle["README.md"] = self.readme(meta, tables, sorted(bundle) + ["README.md"])
+        entries = {f"{out.name}/{name}": bundle[name] for name in sorted(bundle)}
+        (out / f"{out.name}.zip").write_bytes(_zip(entries, released))
+        write_sums(out)
+        return {
+            "id": out.name,
+            "meta": meta,
+            "rows": {resource: len(rows) for resource, rows in tables.items()},
+            "files": listing(out),
+            "cite": {lang: cite_text(meta, self.catalog, lang) for lang in ("zh", "en")},
+        }
+
+
+def cite_text(meta: dict, catalog: dict, lang: str) -> str:
+    """A one-line citation of a package, in the given language."""
+    author = meta["contributors"][0]["title"]
+    title = meta["title_zh"] if lang == "zh" else meta["title"]
+    dataset = catalog["title_zh"] if lang == "zh" else catalog["title_en"]
+    version = f"{'版本' if lang == 'zh' else 'version'} {catalog['version']}"
+    if meta["name"] == catalog["name"]:
+        return f"{author}. {dataset} ({version}, {catalog['released']}). {meta['licenses'][0]['name']}."
+    return f"{author}. {dataset}: {title} ({version}, {catalog['released']}). {meta['licenses'][0]['name']}."
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_sums(folder: Path) -> None:
+    """SHA256SUMS in the format `sha256sum -c` checks: one `<hex>  <name>` line per file, sorted."""
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != SUMS)
+    (folder / SUMS).write_text("".join(f"{sha256(folder / n)}  {n}\n" for n in names), encoding="utf-8")
+
+
+_KIND = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".parquet": "parquet", ".zip": "zip"}
+
+
+def listing(folder: Path) -> list[dict]:
+    """Every file of a download folder with its format, size and checksum, in a reader's order."""
+    order = {"zip": 0, "xlsx": 1, "csv": 2, "json": 3, "parquet": 4, "datapackage": 5, "sha256sums": 6}
+    files = []
+    for path in folder.iterdir():
+        kind = "datapackage" if path.name == "datapackage.json" else "sha256sums" if path.name == SUMS else _KIND[path.suffix]
+        files.append({"name": path.name, "kind": kind, "size": path.stat().st_size, "sha256": sha256(path)})
+    return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
+
+
+def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict) -> list[dict]:
+    """The download area for every package (the catalog first); returns the listings for the Downloads page."""
+    bundler = Bundler(catalog, texts)
+    folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
+    return [bundler.package(folder, out / folder.name) for folder in folders]
+
+
+def load_texts(datasets: Path) -> dict:
+    return load_yaml(datasets / TEXTS_FILE)
+
+
+def page_context(packages: list[dict], catalog: dict, texts: dict) -> dict:
+    """What templates/downloads.md.j2 shows: every file, the data dictionary, licence and citations."""
+    dictionaries = {lang: dictionary(lang, texts) for lang in ("zh", "en")}
+    return {"packages": packages, "dictionaries": dictionaries, "catalog": catalog, "x": texts}
+
+
+def quality_context(reports: list[dict], texts: dict) -> dict:
+    """What templates/quality.md.j2 shows: the frictionless validation report of every package."""
+    return {"reports": reports, "validator": reports[0]["validator"] if reports else "", "x": texts}
