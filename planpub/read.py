@@ -29,6 +29,8 @@ _FORMAT_TAGS = re.compile(
     r"(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+# A paragraph or line-break tag inside a scraped line separates paragraphs: both parts keep the raw line number.
+_BLOCK_BREAK = re.compile(r"(?<=\S)\s*(?:</p>\s*<p(?:\s[^<>]*)?>|<br\s*/?>)\s*(?=\S)", re.IGNORECASE)
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")
 _FULLWIDTH = str.maketrans(
@@ -52,6 +54,60 @@ class Document:
     def numbered(self) -> list[tuple[int, str]]:
         """(raw line number, normalised text) pairs, in order."""
         return list(zip(self.raw_lines, self.lines, strict=True))
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Prose paragraphs, with paragraphs cut by a page break (blank line mid-sentence) rejoined."""
+        out: list[Paragraph] = []
+        pending: Paragraph | None = None
+        for raw_line, line in self.numbered():
+            text = line.strip()
+            if not text:
+                continue
+            if pending is not None and _continues(pending.text, text):
+                pending.append(text, raw_line)
+                continue
+            pending = Paragraph(text, [(0, raw_line)])
+            out.append(pending)
+        return out
+
+
+@dataclass
+class Paragraph:
+    """Text of one paragraph and where each raw line starts in it (offset, raw line)."""
+
+    text: str
+    starts: list[tuple[int, int]]
+
+    @property
+    def source_line(self) -> int:
+        return self.starts[0][1]
+
+    def append(self, text: str, raw_line: int) -> None:
+        self.starts.append((len(self.text), raw_line))
+        self.text += text
+
+    def line_at(self, offset: int) -> int:
+        """The raw line holding the character at `offset`."""
+        line = self.starts[0][1]
+        for start, raw_line in self.starts:
+            if start > offset:
+                break
+            line = raw_line
+        return line
+
+
+_TERMINAL = tuple("。！？；：:;!?”」』）)】》…")
+_HEADING_START = re.compile(
+    r"^(第[一二三四五六七八九十百零\d]+[章节编篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏|\d+[.、．])"
+)
+_ITEM_NAME = re.compile(r"^[^。，,；：]{2,30}?(?:工程|项目|计划|行动)[。：:]")
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A line continues the previous paragraph when that one stops mid-sentence (a page break cut it)."""
+    if "\t" in previous or "\t" in text or len(previous) < 20 or previous.endswith(_TERMINAL):
+        return False
+    return not (_HEADING_START.match(text) or _ITEM_NAME.match(text))
 
 
 @cache
@@ -125,6 +181,7 @@ def read_document(path: Path) -> Document:
             )
         if script == "traditional":
             line = _t2s().convert(line)
-        doc.lines.append(normalise_line(line))
-        doc.raw_lines.append(number)
+        for part in _BLOCK_BREAK.split(line.strip("\r")) if _BLOCK_BREAK.search(line) else [line]:
+            doc.lines.append(normalise_line(part))
+            doc.raw_lines.append(number)
     return doc

@@ -18,6 +18,10 @@ _PREFIX = [
     ("不超过", "<="),
     ("控制在", "<="),
     ("＞", ">"),
+    ("≧", ">="),
+    ("≦", "<="),
+    ("大于等于", ">="),
+    ("小于等于", "<="),
     (">", ">"),
     ("高于", ">"),
     ("大于", ">"),
@@ -29,6 +33,7 @@ _PREFIX = [
 ]
 _SUFFIX = [("以上", ">="), ("以内", "<="), ("以下", "<="), ("左右", "~")]
 _QUALIFIERS = ("五年累计", "累计", "年均", "每年")
+_MARKER = re.compile(r"[*＊※]+$|[①-⑳]$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
@@ -38,7 +43,8 @@ class Cell:
     value: float | None = None
     comparator: str | None = None
     qualifier: str = ""
-    note: str = ""
+    marker: str = ""
+    missing: bool = False
 
 
 def _number(text: str) -> float | int | None:
@@ -53,6 +59,7 @@ def parse_cell(raw: str) -> Cell:
     cell = Cell(raw=raw)
     text = re.sub(r"\s+", "", raw)
     if text in _MISSING:
+        cell.missing = True
         return cell
     for qualifier in _QUALIFIERS:
         for wrapped in (f"（{qualifier}）", f"({qualifier})", qualifier):
@@ -62,9 +69,8 @@ def parse_cell(raw: str) -> Cell:
                 break
         if cell.qualifier:
             break
-    if text.endswith(("*", "＊")):
-        cell.note = "footnote marker * printed with the value"
-        text = text.rstrip("*＊")
+    if m := _MARKER.search(text):
+        cell.marker, text = m[0], text[: m.start()]
     comparator = "="
     for word, symbol in _PREFIX:
         if text.startswith(word):
