@@ -187,6 +187,7 @@ def test_hostile_cells_are_neutralised_in_csv_and_xlsx_exact_in_json_and_parquet
         if row["indicator_id"] in HOSTILE:
             row["name_zh"] = HOSTILE[row["indicator_id"]]
     rows[0]["baseline_raw"], rows[0]["baseline_value"] = "-3.5", "-3.5"
+    rows[5]["name_zh"] = "响铃\x07字符"
     with (package / "indicators.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, names, lineterminator="\n")
         writer.writeheader()
@@ -210,6 +211,8 @@ def test_hostile_cells_are_neutralised_in_csv_and_xlsx_exact_in_json_and_parquet
     number = by_id["i001"][header.index("baseline_value")]
     assert (number.value, number.data_type, number.quotePrefix) == (-3.5, "n", False)
     assert not by_id["i001"][header.index("baseline_raw")].quotePrefix
+    assert by_id[rows[5]["indicator_id"]][header.index("name_zh")].value == "响铃\ufffd字符", "XLSX cannot hold U+0007"
+    assert written[rows[5]["indicator_id"]]["name_zh"] == "响铃\x07字符", "CSV keeps it"
 
     exact = {r["indicator_id"]: r for r in json.loads((out / "indicators.json").read_text(encoding="utf-8"))}
     assert {i: exact[i]["name_zh"] for i in HOSTILE} == HOSTILE and exact["i001"]["baseline_value"] == -3.5
