@@ -1,8 +1,9 @@
 """The indicator registry (datasets/concepts.yaml): link indicator rows and text targets of many plans to one concept.
 
 Matching is driven by the registry's aliases only: a row belongs to a concept when its printed name equals one
-of the concept's aliases after normalising width and spaces. Nothing is matched by guesswork; names that look
-recurring but match no concept are reported so that a maintainer can add an alias or a concept.
+of the concept's aliases after normalising width, spaces and a leading scope (全省, 全市…). Nothing is matched
+by guesswork; names that look recurring but match no concept are reported so that a maintainer can add an alias
+or a concept.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from .config import load_yaml
 from .errors import PlanError
 from .schema import Records
 
+# "全省养老机构护理型床位占比" names the region's scope, not another metric.
+_SCOPE = re.compile(r"^全(?:国|省|市|县|区)")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _REQUIRED = ("concept_id", "name_zh", "name_en", "unit_zh", "unit_en", "direction", "definition_zh", "definition_en")
 _DIRECTIONS = ("higher", "lower")
@@ -43,8 +46,8 @@ class Concept:
 
 
 def normalise(text: str | None) -> str:
-    """The form names are compared in: NFKC (full-width → ASCII, （）→ ()) without any whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    """The form names are compared in: NFKC (full-width → ASCII, （）→ ()), no whitespace, no leading 全省/全市/全县."""
+    return _SCOPE.sub("", "".join(unicodedata.normalize("NFKC", text or "").split()))
 
 
 def _concept(entry: dict, path: Path) -> Concept:

@@ -55,10 +55,12 @@ def test_rows_are_linked_exactly_by_their_aliases(built, db):
     assert names == {"居民人均可支配收入增长", "居民人均可支配收入年均增速"}
 
 
-def test_matching_ignores_width_and_spaces_but_not_wording():
+def test_matching_ignores_width_spaces_and_scope_but_not_wording():
     records = empty_records()
     concepts = [c for c in load_concepts(_registry()) if c.concept_id == "childcare-places-per-1000"]
-    for i, name in enumerate(["每千人口拥有３岁以下 婴幼儿托位数", "每千人口拥有3岁以下婴幼儿托位", "每千常住人口执业医师数"]):
+    for i, name in enumerate(
+        ["全市每千人口拥有３岁以下 婴幼儿托位数", "每千人口拥有3岁以下婴幼儿托位", "每千常住人口执业医师数"]
+    ):
         records["indicators"].append(new_row("indicators", plan_id="p", indicator_id=f"i{i}", name_zh=name, source_line=i + 1))
     assert link(records, concepts) == 1
     assert [r["concept_id"] for r in records["indicators"]] == ["childcare-places-per-1000", None, None]
