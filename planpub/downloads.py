@@ -119,7 +119,8 @@ def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> byt
         _sheet(book, resource, _names(resource), tables[resource])
     stamp = dt.datetime.combine(dt.date.fromisoformat(str(released)), dt.time())
     props = book.properties
-    props.title, props.creator, props.lastModifiedBy = meta["title"], meta["contributors"][0]["title"], None
+    props.title = ILLEGAL_CHARACTERS_RE.sub("\ufffd", meta["title"])
+    props.creator, props.lastModifiedBy = meta["contributors"][0]["title"], None
     props.created = props.modified = stamp
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
