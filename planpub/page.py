@@ -105,6 +105,8 @@ class PageWriter:
     def plan(self, plan: dict) -> None:
         plan_id = plan["plan_id"]
         percent = query.comparable_percentages(self.db, plan_id)
+        corrections = query.corrections(self.db, plan_id)
+        corrected = {f"{c['resource']}:{c['row_id']}" for c in corrections}
         for lang in LANGS:
             chart = None
             if percent:
@@ -121,6 +123,8 @@ class PageWriter:
                 sections=query.sections(self.db, plan_id),
                 projects=query.projects(self.db, plan_id),
                 targets=query.targets(self.db, plan_id),
+                corrections=corrections,
+                corrected=corrected,
             )
 
     def concepts(self) -> None:

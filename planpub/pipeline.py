@@ -19,7 +19,7 @@ from .query import add_concepts, connect
 from .read import read_document
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
-from .translate import Coverage, load_translations, translate
+from .translate import EN_SOURCES, Coverage, load_translations, translate
 
 Log = Callable[[str], None]
 
@@ -103,12 +103,25 @@ def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
     if missing:
         log(f"translate: {missing} strings have no English yet")
         if strict:
+            file, line, what = first_untranslated(paths, entries, per_plan)
             raise PlanError(
-                f"{missing} strings have no English translation (strict mode)",
-                paths.i18n,
+                f"no English for {what} (strict mode; {missing} strings in all)",
+                file,
+                line,
                 hint="run `python build.py i18n --missing` and add them to datasets/i18n/",
             )
     return per_plan, coverage, concepts, extract_keys
+
+
+def first_untranslated(paths: Paths, entries: list[dict], per_plan: dict[str, Records]) -> tuple[Path, int | None, str]:
+    """Where the first string without English comes from: its document and line, and what it is."""
+    for entry in entries:
+        for resource, pairs in EN_SOURCES.items():
+            for row in per_plan[entry["plan_id"]][resource]:
+                for en, zh in pairs.items():
+                    if row.get(zh) and not row.get(en) and row.get("source_line"):
+                        return paths.sources / entry["source"], row["source_line"], f"{row[zh]!r} ({resource}.{en})"
+    return paths.i18n, None, "some strings"
 
 
 def check(paths: Paths, log: Log = print) -> None:
@@ -209,7 +222,7 @@ def extract_file(file: Path, out: Path, log: Log = print) -> Records:
     records = extract(doc, entry)
     meta = package.plan_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
-    counts = {r: len(records[r]) for r in RESOURCES if r != "plans"}
+    counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}
     if not any(counts.values()):
         log(
             f"{file}: no plan content found (no outline, indicators, projects or targets); wrote an empty, valid package to {out}"

@@ -91,6 +91,11 @@ def projects(db, plan_id: str | None = None) -> list[dict]:
     return rows(db, f"SELECT * FROM projects {where} ORDER BY plan_id, source_line", params)
 
 
+def corrections(db, plan_id: str) -> list[dict]:
+    """Maintainers' corrections to the plan's rows (datasets/overrides), in the order they were applied."""
+    return rows(db, "SELECT * FROM corrections WHERE plan_id = ? ORDER BY correction_id", [plan_id])
+
+
 def targets(db, plan_id: str) -> list[dict]:
     return rows(db, "SELECT * FROM targets WHERE plan_id = ? ORDER BY source_line", [plan_id])
 

@@ -9,7 +9,7 @@ from typing import Any
 from .config import ROOT, load_yaml
 
 SCHEMA_FILE = ROOT / "datasets" / "schema.yaml"
-RESOURCES = ("plans", "indicators", "projects", "targets", "sections")
+RESOURCES = ("plans", "indicators", "projects", "targets", "sections", "corrections")
 
 Row = dict[str, Any]
 Records = dict[str, list[Row]]
@@ -91,4 +91,6 @@ def check_value(resource: str, name: str, value: Any) -> str | None:
         return f"`{name}` must match {rules['pattern']}, got {value!r}"
     if "minimum" in rules and value < rules["minimum"]:
         return f"`{name}` must be at least {rules['minimum']}, got {value!r}"
+    if "maximum" in rules and value > rules["maximum"]:
+        return f"`{name}` must be at most {rules['maximum']}, got {value!r}"
     return None

@@ -1,0 +1,84 @@
+"""`python build.py add FILE`: the document copied unchanged, an entry appended to plans.yaml (comments kept) with
+what the document states and placeholders that stop the build until filled; unsafe names and ids refused."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from .conftest import SOURCES
+from .test_maint_errors import built_copy, fails_cleanly, line_number, run_build, snapshot
+
+DOC = SOURCES / "003_5e77ba42582e768f.txt"
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    return built_copy(built, tmp_path)
+
+
+def test_add_copies_the_document_unchanged_and_appends_an_entry_keeping_the_registry_text(project, tmp_path):
+    new = tmp_path / "quality-life-copy.txt"
+    shutil.copyfile(DOC, new)
+    before = project.registry.read_text(encoding="utf-8")
+    run = run_build(project, "add", str(new), "--plan-id", "shanxi-2021-quality-copy")
+    assert run.returncode == 0, run.stderr
+    assert (project.sources / "quality-life-copy.txt").read_bytes() == DOC.read_bytes()
+    after = project.registry.read_text(encoding="utf-8")
+    assert after.startswith(before)  # comments and layout of the existing file untouched
+    entry = after[len(before) :]
+    assert "plan_id: shanxi-2021-quality-copy" in entry and "source: quality-life-copy.txt" in entry
+    assert 'title_zh: "山西省“十四五”高品质生活建设规划"' in entry
+    assert 'doc_number: "晋政发〔2021〕46号"' in entry and 'issue_date: "2021-12-28"' in entry
+    assert "period_start: 2021" in entry and "period_end: 2025" in entry
+    assert "region_code: TODO" in entry and "level: TODO" in entry
+    assert "fill in region_zh, region_code, level" in run.stdout
+
+
+def test_an_unfilled_placeholder_fails_the_build_at_its_line_until_filled_in(project, tmp_path):
+    new = tmp_path / "quality-life-copy.txt"
+    shutil.copyfile(DOC, new)
+    assert run_build(project, "add", str(new), "--plan-id", "shanxi-2021-quality-copy").returncode == 0
+    line = line_number(project.registry, "region_zh: TODO")
+    fails_cleanly(project, project.registry, line, "`region_zh` is still the placeholder TODO")
+    text = project.registry.read_text(encoding="utf-8")
+    text = re.sub(r"region_zh: TODO.*", "region_zh: 山西省", text)
+    text = re.sub(r"region_code: TODO.*", 'region_code: "140000"', text)
+    project.registry.write_text(re.sub(r"level: TODO.*", "level: province", text), encoding="utf-8")
+    run = run_build(project)
+    assert run.returncode == 0, run.stderr
+    assert "extract  shanxi-2021-quality-copy: new plan" in run.stdout
+    assert (project.site / "plans" / "shanxi-2021-quality-copy.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "plan_id", "words"),
+    [
+        ("plan.txt", "../../evil", "not an ASCII slug"),
+        ("plan.txt", "Shanxi Plan", "not an ASCII slug"),
+        ("plan.txt", "xinzhou-2021-public-services", "already registered"),
+        ("plan;rm -rf.txt", "fine-id", "not a plain file name"),
+        (".hidden.txt", "fine-id", "not a plain file name"),
+        ("山西规划.txt", "fine-id", "not a plain file name"),
+        ("001_c8d80dd4753e0ae7.txt", "fine-id", "already registered as a source"),
+    ],
+)
+def test_add_refuses_unsafe_names_and_duplicate_ids_and_changes_nothing(project, tmp_path, name, plan_id, words):
+    new = tmp_path / name
+    shutil.copyfile(DOC, new)
+    before = snapshot(project.datasets)
+    run = run_build(project, "add", str(new), "--plan-id", plan_id)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert words in run.stderr
+    assert snapshot(project.datasets) == before
+
+
+def test_add_refuses_a_non_utf8_document_with_its_line(project, tmp_path):
+    new = tmp_path / "gbk.txt"
+    new.write_bytes("山西省规划\n".encode("gb18030"))
+    before = snapshot(project.datasets)
+    run = run_build(project, "add", str(new), "--plan-id", "gbk-plan")
+    assert run.returncode == 1 and f"{new}:1:" in run.stderr and "not valid UTF-8" in run.stderr
+    assert snapshot(project.datasets) == before
