@@ -28,7 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import query
 from .config import load_yaml
 from .package import CATALOG, format_value
-from .schema import RESOURCES, contract
+from .schema import RESOURCES, contract, field_names
 
 TEXTS_FILE = "downloads.yaml"
 SUMS = "SHA256SUMS"
@@ -116,7 +116,7 @@ def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> byt
     book = Workbook()
     book.remove(book.active)
     for resource in RESOURCES:
-        _sheet(book, resource, _names(resource), tables[resource])
+        _sheet(book, resource, field_names(resource), tables[resource])
     stamp = dt.datetime.combine(dt.date.fromisoformat(str(released)), dt.time())
     props = book.properties
     props.title = ILLEGAL_CHARACTERS_RE.sub("\ufffd", meta["title"])
@@ -127,10 +127,6 @@ def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> byt
         ExcelWriter(book, archive).save()
     with zipfile.ZipFile(buffer) as archive:
         return _zip({name: archive.read(name) for name in archive.namelist()}, released)
-
-
-def _names(resource: str) -> list[str]:
-    return [field["name"] for field in contract()[resource]["fields"]]
 
 
 def _tables(folder: Path, out: Path) -> dict[str, list[dict]]:
@@ -228,7 +224,7 @@ class Bundler:
         tables = _tables(folder, out)
         released = str(self.catalog["released"])
         for resource in RESOURCES:
-            (out / f"{resource}.csv").write_bytes(_csv_bytes(_names(resource), tables[resource]))
+            (out / f"{resource}.csv").write_bytes(_csv_bytes(field_names(resource), tables[resource]))
             (out / f"{resource}.json").write_bytes(_json_bytes(tables[resource]))
         (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(tables, meta, released))
         bundle = {f"{resource}.csv": (out / f"{resource}.csv").read_bytes() for resource in RESOURCES}
