@@ -211,6 +211,10 @@ def test_rows_in_another_unit_are_listed_but_not_plotted_on_the_concepts_axis(db
 
 
 def test_a_target_stated_only_in_words_is_shown_as_text_not_plotted(built, db, ui, tmp_path):
+    # the real case: 城乡低保平均保障标准年度增速, "年均不低于城乡居民…平均增速" in both plans, no number at all
+    page = (built.site / "en" / "indicators" / "minimum-living-allowance-growth.html").read_text(encoding="utf-8")
+    assert page.count("stated only in words: not plotted") == 2
+    assert "年均不低于城乡居民" in page and 'class="vega-spec"' not in page
     copy = _with_rows(
         db,
         """INSERT INTO indicators (plan_id, indicator_id, name_zh, unit_zh, baseline_year, baseline_raw, target_year,
@@ -239,3 +243,11 @@ def test_registry_has_no_duplicate_concept_ids_in_a_copy(tmp_path):
     copy.write_text(text + "\n" + text[first:second], encoding="utf-8")
     with pytest.raises(PlanError, match="duplicate concept_id"):
         load_concepts(copy)
+
+
+def test_at_least_ten_concepts_link_rows_of_two_or_more_plans_with_pages_in_both_languages(built, db):
+    linked = [c["concept_id"] for c in query.concept_index(db) if c["n_plans"] >= 2]
+    assert len(linked) >= 10, linked
+    for concept_id in linked:
+        assert (built.site / "indicators" / f"{concept_id}.html").is_file()
+        assert (built.site / "en" / "indicators" / f"{concept_id}.html").is_file()
