@@ -12,8 +12,8 @@ import yaml
 
 from planpub.config import ROOT, load_yaml
 from planpub.errors import PlanError
-from planpub.package import validate_package
-from planpub.pipeline import build
+from planpub.package import validate_package, write_packages
+from planpub.pipeline import build, extract_plan, load_registry
 from planpub.schema import RESOURCES
 
 from .conftest import copy_project
@@ -148,3 +148,14 @@ def test_an_override_breaking_an_enum_stops_the_build_before_anything_is_publish
     assert "attribute" in message and "maybe" in message  # caught at the override (file and line), before validation
     assert "xinzhou-2021-public-services" in failure.value.file and failure.value.line
     assert not paths.packages.exists() or not any(paths.packages.iterdir()), "no package may be published from a failed build"
+
+
+def test_the_package_stage_of_a_build_refuses_rows_that_break_a_foreign_key_with_the_validators_message(tmp_path):
+    paths = copy_project(tmp_path)
+    entry = next(e for e in load_registry(paths) if e["plan_id"] == "xinzhou-2021-public-services")
+    records = extract_plan(paths, entry)
+    records["projects"][0]["plan_id"] = "no-such-plan"
+    with pytest.raises(PlanError) as failure:
+        write_packages(tmp_path / "packages", load_yaml(paths.datasets / "catalog.yaml"), {entry["plan_id"]: records})
+    assert "data package is invalid" in failure.value.message
+    assert "projects, row 2" in failure.value.message and "foreign key" in failure.value.message
