@@ -13,6 +13,8 @@ from . import cache
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
+# Template overrides of the theme (see theme/main.html: page titles stay escaped).
+THEME = Path(__file__).parent / "theme"
 
 
 def write_assets(docs: Path) -> None:
@@ -47,6 +49,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
     logger.addHandler(collect)
     try:
         config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out))
+        config.theme.dirs.insert(0, str(THEME))
         build(config)
     except MkDocsException as exc:
         detail = "\n    ".join(collect.messages[:20])
