@@ -1,85 +1,101 @@
-"""A hostile plan document: markup, template and MkDocs syntax wherever extraction picks text up.
+"""A hostile plan document: a real plan with markup, template and MkDocs syntax put wherever extraction reads.
 
-Every payload either calls `alert` (a dialog in the browser means it ran) or would change the page's
-structure if it were interpreted (a link, a heading, an admonition, an attribute, a hidden comment).
+The payloads go into the real document's title, headings, indicator names and cells, project boxes and
+items, so the real extractor picks them up as it picks up the originals. Each payload either calls `alert`
+(a dialog in the browser means it ran) or would change the page if it were interpreted (a link, a heading,
+an admonition, an attribute, a hidden comment, an included file). None contains a space, so no
+normalisation of spacing in names changes it.
 """
 
 from __future__ import annotations
 
-import yaml
+from planpub.extract import extract
+from planpub.read import read_document
 
+from .conftest import SOURCES
+
+BASE = SOURCES / "001_c8d80dd4753e0ae7.txt"
 PLAN_ID = "hostile-2021-plan"
 SOURCE = "hostile_0000000000000000.txt"
 
-TITLE = "规划</title><script>alert('xss-title')</script>{{ 7*7 }}"
-REGION = "<img src=x onerror=alert('xss-region')>"
-
-# Section headings: short, not ending in 。；， and not in a table of contents.
-SECTIONS = [
-    "<script>alert('xss-sec1')</script>",
-    "<img src=x onerror=alert('xss-sec2')>",
-    "<iframe src=javascript:alert(1)>",
-    "{: onclick=\"alert('xss-sec4')\" }",
-    '!!! danger "xss-sec5"',
-    "<!-- xss-sec6 hidden -->可见",
-    '--8<-- "README.md"',
-    "{{ 7*7 }}{% if 1 %}x{% endif %}",
-    "**粗体** _斜体_ `代码` # 井号 | 竖线",
+TITLE = "</title><script>alert('xss-title')</script>{{7*7}}忻州市“十四五”公共服务和社会保障事业规划"
+REGION = "<img/src=x/onerror=alert('xss-region')>"
+ISSUER = "<script>alert('xss-issuer')</script>"
+PAYLOADS = [
+    "<script>alert('xss-1')</script>",
+    "<img/src=x/onerror=alert('xss-2')>",
+    "<iframe/src=javascript:alert('xss-3')>",
+    "<svg/onload=alert('xss-4')>",
+    "[点我](javascript:alert('xss-5'))",
+    "{:onclick=\"alert('xss-6')\"}",
+    "{{7*7}}{%raw%}",
+    "<!--xss-7-->",
+    '--8<--"README.md"',
+    "!!!note**粗**_斜_`码`#井号",
+    '=HYPERLINK("http://x.invalid","点我")',
+    "@SUM(1+1)*cmd|'/Ccalc'!A0",
 ]
-
-# Indicator rows: (name, baseline cell, target cell); names end in a unit so that % rows reach the chart.
-INDICATORS = [
-    ("<script>alert('xss-ind1')</script>比率（%）", "50", "≥60"),
-    ("<img src=x onerror=alert('xss-ind2')>覆盖率（%）", "40", "55"),
-    ("[点我](javascript:alert('xss-ind3'))占比（%）", "30", "35"),
-    ("{: onclick=\"alert('xss-ind4')\" }达标率（%）", "20", "25"),
-    ("{{ 7*7 }}{% raw %}人数（人）", "<iframe src=javascript:alert('xss-cell1')></iframe>", "{{ 7*7 }}"),
-    ("<!-- xss-ind6 -->床位数（张）", "**9** | 9", "!!! note"),
-    ('--8<-- "mkdocs.yml"数量（个）', "=1+1", "@SUM(A1)"),
-]
-DOMAIN = "<s>x-dom</s>"
-
-PROJECT_BOX = "专栏1 <script>alert('xss-box')</script>重点工程"
-PROJECTS = [
-    "1.<img src=x onerror=alert('xss-prj1')>工程。建设**示范**项目{{ 7*7 }}。",
-    "2.[链接](javascript:alert('xss-prj2'))工程。{: onclick=\"alert('xss-prj3')\" }实施改造。",
-]
-TARGET_SENTENCE = "到2025年，<script>alert('xss-tgt')</script>覆盖率达到95%以上，{{ 7*7 }}人数达到10万人。"
-
-# What must show literally: every string above, as the reader wrote it.
-LITERALS = [*SECTIONS, *(n.rsplit("（", 1)[0] for n, _, _ in INDICATORS), *(c for _, b, t in INDICATORS for c in (b, t))]
+# Table cells also get a pipe, which would split a Markdown table row, and spreadsheet formulas.
+CELL_PAYLOADS = ["=1+1", "**9**|9", "<script>alert('xss-cell')</script>", "-2+3", "+cmd|'/C calc'!A0"]
+# The fields a plan page shows, by resource.
+SHOWN = {"sections": ["title_zh"], "indicators": ["name_zh", "baseline_raw", "target_raw"], "projects": ["name_zh"]}
 
 
-def _table() -> list[str]:
-    lines = ["表1 主要指标", "\t指标", "\t2020年", "\t2025年", "\t指标属性", "", f"\t{DOMAIN}", ""]
-    for n, (name, baseline, target) in enumerate(INDICATORS, start=1):
-        lines += [f"\t({n}){name}", f"\t{baseline}", f"\t{target}", "\t约束性", ""]
-    return lines
+def _put_before(line: str, anchor: str, payload: str) -> str:
+    """`line` with `payload` inserted before the first occurrence of `anchor` (unchanged if absent)."""
+    at = line.find(anchor)
+    return line if at < 0 else line[:at] + payload + line[at:]
+
+
+def _cell_lines(lines: list[str], name_line: int, count: int) -> list[int]:
+    """Indexes of the `count` non-empty lines after an indicator's name line (its value cells, one per line)."""
+    found = []
+    for i in range(name_line + 1, min(len(lines), name_line + 8)):
+        if lines[i].strip() and len(found) < count:
+            found.append(i)
+    return found
 
 
 def document() -> str:
-    """The hostile document's text, shaped like a real plan (headings, an indicator table, a box, targets)."""
-    chapters = ["第一章", "第二章", "第三章", "第四章", "第五章", "第六章", "第七章", "第八章", "第九章"]
-    lines = [TITLE, "", "前 言", ""]
-    for label, heading in zip(chapters, SECTIONS, strict=True):
-        lines += [f"{label}  {heading}", "规划正文。", ""]
-    lines += _table()
-    lines += [PROJECT_BOX, *PROJECTS, "", TARGET_SENTENCE, ""]
-    return "\n".join(lines)
+    """The hostile document's text: the real plan, with payloads where its records come from."""
+    original = BASE.read_text(encoding="utf-8")
+    records = extract(read_document(BASE), {"plan_id": "base", "level": "city"})
+    lines = original.split("\n")
+    n = 0
+
+    def payload() -> str:
+        nonlocal n
+        n += 1
+        return PAYLOADS[(n - 1) % len(PAYLOADS)]
+
+    indicator_lines = {row["source_line"] - 1 for row in records["indicators"]}
+    for row in records["sections"]:
+        i = row["source_line"] - 1
+        if i not in indicator_lines and lines[i].strip().startswith(row["label"]):
+            title = payload() + row["title_zh"]
+            lines[i] = lines[i][: lines[i].find(row["label"]) + len(row["label"])] + "  " + title[:40]
+    cells = iter(CELL_PAYLOADS)
+    for row in records["indicators"]:
+        i = row["source_line"] - 1
+        lines[i] = _put_before(lines[i], row["name_zh"][:2], payload())
+        if row["unit_zh"] != "%" and (cell := next(cells, None)):
+            baseline = _cell_lines(lines, i, 1)[0]
+            lines[baseline] = lines[baseline][: len(lines[baseline]) - len(lines[baseline].lstrip())] + cell
+    boxes = {}
+    for row in records["projects"]:
+        i = row["source_line"] - 1
+        lines[i] = _put_before(lines[i], row["name_zh"][:2], payload().replace(":", "："))
+        boxes.setdefault(row["box_title_zh"], payload())
+    for title, text in boxes.items():
+        lines = [_put_before(line, title, text) if "专栏" in line else line for line in lines]
+    text = "\n".join(lines)
+    return text.replace("《忻州市“十四五”公共服务和社会保障事业规划》", f"《{TITLE}》", 1)
 
 
-def registry_entry() -> str:
-    """The hostile plan's entry for datasets/plans.yaml (appended under `plans:`)."""
-    entry = {
-        "plan_id": PLAN_ID,
-        "source": SOURCE,
-        "title_zh": TITLE,
-        "issuer_zh": "<script>alert('xss-issuer')</script>",
-        "region_zh": REGION,
-        "region_code": "149900",
-        "level": "city",
-        "period_start": 2021,
-        "period_end": 2025,
-    }
-    text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
-    return "\n" + "".join(f"  {line}\n" for line in text.splitlines())
+def fill_registry(registry_text: str) -> str:
+    """The registry after `build.py add`, with its placeholders filled in by a hostile maintainer."""
+    return (
+        registry_text.replace("region_zh: TODO", f'region_zh: "{REGION}"\n    issuer_zh: "{ISSUER}"')
+        .replace("region_code: TODO", 'region_code: "149900"')
+        .replace("level: TODO", "level: city")
+    )

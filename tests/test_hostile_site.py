@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import http.server
+import json
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from planpub.pipeline import build
+from planpub.config import ROOT
 
 from . import hostile
 from .conftest import copy_project
@@ -61,13 +66,20 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    """The five real plans plus the hostile one, built by the real pipeline into a temporary project."""
-    paths = copy_project(tmp_path_factory.mktemp("hostile"))
-    (paths.sources / hostile.SOURCE).write_text(hostile.document(), encoding="utf-8")
-    with paths.registry.open("a", encoding="utf-8") as registry:
-        registry.write(hostile.registry_entry())
-    build(paths, log=lambda _: None)
+    """The five real plans plus the hostile one, added with `build.py add` and built with `build.py`."""
+    root = tmp_path_factory.mktemp("hostile")
+    paths = copy_project(root / "project")
+    document = root / hostile.SOURCE
+    document.write_text(hostile.document(), encoding="utf-8")
+    run_build("--root", str(paths.root), "add", str(document), "--plan-id", hostile.PLAN_ID)
+    paths.registry.write_text(hostile.fill_registry(paths.registry.read_text(encoding="utf-8")), encoding="utf-8")
+    run_build("--root", str(paths.root))
     return paths
+
+
+def run_build(*args: str) -> None:
+    done = subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -141,37 +153,50 @@ def visit(browser, server):
         v.page.close()
 
 
-def package_rows(paths, resource: str) -> list[dict]:
-    with (paths.packages / hostile.PLAN_ID / f"{resource}.csv").open(encoding="utf-8-sig") as f:
+def package_rows(paths, resource: str, folder: Path | None = None) -> list[dict]:
+    folder = folder or paths.packages / hostile.PLAN_ID
+    with (folder / f"{resource}.csv").open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
-def test_extraction_keeps_every_hostile_string_verbatim(hostile_site):
-    """The premise of the other tests: the payloads reach the data unchanged, so the pages must show them."""
-    titles = [r["title_zh"] for r in package_rows(hostile_site, "sections")]
-    assert titles == hostile.SECTIONS
-    indicators = package_rows(hostile_site, "indicators")
-    assert [r["name_zh"] for r in indicators] == [n.rsplit("（", 1)[0] for n, _, _ in hostile.INDICATORS]
-    assert [(r["baseline_raw"], r["target_raw"]) for r in indicators] == [(b, t) for _, b, t in hostile.INDICATORS]
-    assert {r["domain_zh"] for r in indicators} == {hostile.DOMAIN}
-    assert package_rows(hostile_site, "plans")[0]["title_zh"] == hostile.TITLE
+def shown_hostile_values(paths) -> list[str]:
+    """Every value a plan page shows that carries a payload, as extracted."""
+    values = [hostile.TITLE, hostile.REGION, hostile.ISSUER]
+    for resource, fields in hostile.SHOWN.items():
+        for row in package_rows(paths, resource):
+            values += [row[f] for f in fields if any(p in row[f] for p in hostile.PAYLOADS + hostile.CELL_PAYLOADS)]
+    return values
+
+
+def test_every_payload_reaches_the_extracted_data_verbatim(hostile_site):
+    """The premise of the other tests: extraction passes the payloads through, so the pages must show them."""
+    for resource in ("sections", "indicators"):
+        shown = " ".join(row[f] for row in package_rows(hostile_site, resource) for f in hostile.SHOWN[resource])
+        missing = [p for p in hostile.PAYLOADS if p not in shown and not (resource == "sections" and "|" in p)]
+        assert missing == [], resource
+    cells = " ".join(r["baseline_raw"] for r in package_rows(hostile_site, "indicators"))
+    assert sum(c in cells for c in hostile.CELL_PAYLOADS) >= 3
+    projects = package_rows(hostile_site, "projects")
+    assert sum(any(p in r["name_zh"] for p in hostile.PAYLOADS) for r in projects) >= 3
+    plan = package_rows(hostile_site, "plans")[0]
+    assert (plan["title_zh"], plan["region_zh"], plan["issuer_zh"]) == (hostile.TITLE, hostile.REGION, hostile.ISSUER)
 
 
 @pytest.mark.parametrize("path", PLAN_PAGES)
-def test_plan_page_shows_every_hostile_string_literally_and_runs_nothing(visit, path):
+def test_plan_page_shows_every_hostile_string_literally_and_runs_nothing(visit, hostile_site, path):
     page = visit(path)
     text = page.text()
-    for literal in [hostile.TITLE, hostile.REGION, hostile.DOMAIN, *hostile.LITERALS]:
-        assert squash(literal) in text, literal
+    for value in shown_hostile_values(hostile_site):
+        assert squash(value) in text, value
     assert page.injected() == []
     assert page.dialogs == []
     assert page.page.title().startswith(hostile.TITLE)
-    # Structure unchanged: one heading of the plan, one table row per indicator, one list item per section.
+    # Structure unchanged: one heading of the plan, one table row per indicator with all its cells.
     assert page.page.locator("article h1").count() == 1
-    indicator_table = page.page.locator("article table").nth(1)
-    assert indicator_table.locator("tbody tr").count() == len(hostile.INDICATORS)
-    assert indicator_table.locator("tbody tr").first.locator("td").count() == 8
-    assert page.page.locator("article ul > li").count() >= len(hostile.SECTIONS)
+    indicators = package_rows(hostile_site, "indicators")
+    table = page.page.locator("article table").filter(has_text=indicators[0]["name_zh"])
+    assert table.locator("tbody tr").count() == len(indicators)
+    assert {table.locator("tbody tr").nth(i).locator("td").count() for i in range(len(indicators))} == {8}
 
 
 @pytest.mark.parametrize("path", LISTING_PAGES)
@@ -182,48 +207,87 @@ def test_pages_listing_the_hostile_plan_show_its_title_literally_and_run_nothing
     assert page.dialogs == []
 
 
-@pytest.mark.parametrize(("path", "names"), [(PLAN_PAGES[0], "indicators"), (LISTING_PAGES[0], "title")])
-def test_chart_labels_and_tooltips_show_hostile_names_literally(visit, path, names):
+def chart_names(hostile_site, chart: str) -> list[str]:
+    """The hostile names a chart draws (its data, as the SVG file written for it holds them)."""
+    spec = (hostile_site.site / "assets" / "charts" / f"{chart}.svg").read_text(encoding="utf-8")
+    names = [r["name_zh"] for r in package_rows(hostile_site, "indicators")] + [hostile.TITLE]
+    return [n for n in names if html.escape(n, quote=False) in spec]
+
+
+@pytest.mark.parametrize(
+    ("path", "chart"), [(PLAN_PAGES[0], f"{hostile.PLAN_ID}-baseline-target-zh"), ("index.html", "counts-by-plan-zh")]
+)
+def test_chart_labels_and_tooltips_show_hostile_names_literally(visit, hostile_site, path, chart):
+    names = chart_names(hostile_site, chart)
+    assert names, "the chart draws hostile names"
     page = visit(path)
-    expected = [hostile.TITLE] if names == "title" else [n.rsplit("（", 1)[0] for n, _, b in hostile.INDICATORS[:4]]
-    chart = page.page.locator(".vega-target svg").first
-    labels = squash(" ".join(chart.locator("text").all_text_contents()))
+    drawn = page.page.locator(f'.vega-target[data-chart="{chart}"] svg')
+    labels = [squash(t).rstrip("…") for t in drawn.locator(".role-axis-label text").all_text_contents()]
     tooltips = []
-    marks = chart.locator(".role-mark.mark-symbol path, .role-mark.mark-rect path")
-    tip = page.page.locator("#vg-tooltip-element")
+    marks = drawn.locator(".role-mark.mark-symbol path, .role-mark.mark-rect path")
     for i in range(marks.count()):
         tooltips.append(page.tooltip(marks.nth(i)))
-        assert tip.locator("script, img, iframe, a").count() == 0
-    for literal in expected:
-        assert squash(literal) in labels, literal
-        assert any(squash(literal) in t for t in tooltips), literal
+        assert page.page.locator("#vg-tooltip-element").locator("script, img, iframe, svg, a").count() == 0
+    for name in names:
+        assert any(label and squash(name).startswith(label) for label in labels), name
+        assert any(squash(name) in t for t in tooltips), name
     assert page.injected() == []
     assert page.dialogs == []
 
 
-def test_static_svg_charts_show_hostile_names_as_text_and_run_nothing(visit, hostile_site):
-    svgs = sorted((hostile_site.site / "assets" / "charts").glob(f"{hostile.PLAN_ID}-*.svg"))
-    assert len(svgs) == 2
-    for svg in [*svgs, hostile_site.site / "assets/charts/counts-by-plan-zh.svg"]:
-        page = visit(str(svg.relative_to(hostile_site.site)))
-        text = squash(" ".join(page.page.locator("text").all_text_contents()))
-        assert page.injected() == []
-        assert page.dialogs == []
-        assert page.page.locator("script, foreignObject, iframe").count() == 0
-        if svg.name.startswith(hostile.PLAN_ID):
-            assert squash(hostile.INDICATORS[0][0].rsplit("（", 1)[0]) in text
-        else:
-            assert squash(hostile.TITLE) in text
+@pytest.mark.parametrize(
+    "chart", [f"{hostile.PLAN_ID}-baseline-target-zh", f"{hostile.PLAN_ID}-baseline-target-en", "counts-by-plan-zh"]
+)
+def test_static_svg_charts_show_hostile_names_as_text_and_run_nothing(visit, hostile_site, chart):
+    names = chart_names(hostile_site, chart)
+    assert names
+    page = visit(f"assets/charts/{chart}.svg")
+    labels = [squash(t).rstrip("…") for t in page.page.locator("text").all_text_contents()]
+    for name in names:
+        assert any(label and squash(name).startswith(label) for label in labels), name
+    assert page.injected() == []
+    assert page.dialogs == []
+    assert page.page.locator("script, foreignObject, iframe, a").count() == 0
+
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_would_run(text: str) -> bool:
+    """Text a spreadsheet reads as a formula: starts with a trigger and is not a plain number."""
+    return len(text) > 1 and text.startswith(TRIGGERS) and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", text)
+
+
+def test_downloads_of_the_hostile_plan_hold_no_live_formula_and_keep_the_exact_text(hostile_site):
+    folder = hostile_site.site / "downloads" / hostile.PLAN_ID
+    hostile_cells = 0
+    for resource in ("indicators", "sections", "projects"):
+        for row in package_rows(hostile_site, resource, folder):
+            for value in row.values():
+                assert not spreadsheet_would_run(value), (resource, value)
+                hostile_cells += value.startswith("'") and spreadsheet_would_run(value[1:])
+    assert hostile_cells >= 4, "the hostile formulas reached the CSV downloads (neutralised)"
+    book = openpyxl.load_workbook(folder / f"{hostile.PLAN_ID}.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and spreadsheet_would_run(cell.value):
+                    assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
+    exact = json.loads((folder / "indicators.json").read_text(encoding="utf-8"))
+    assert [r["name_zh"] for r in exact] == [r["name_zh"] for r in package_rows(hostile_site, "indicators")]
+    assert any(r["name_zh"].startswith("=HYPERLINK") for r in exact)
 
 
 @pytest.mark.parametrize("path", ["index.html", "en/index.html"])
 def test_search_results_show_hostile_text_literally_and_run_nothing(visit, path):
     page = visit(path)
     page.page.keyboard.press("s")  # Material's shortcut to the search box
-    page.page.locator(".md-search__input").press_sequentially("onerror", delay=20)
+    page.page.locator(".md-search__input").press_sequentially("xss", delay=20)
     results = page.page.locator(".md-search-result__item")
     results.first.wait_for()
     text = squash(" ".join(results.all_inner_texts()))
-    assert hostile.REGION in text
+    literal = [p for p in [hostile.TITLE, hostile.REGION, hostile.ISSUER, *hostile.PAYLOADS] if squash(p) in text]
+    assert literal, text
     assert page.injected() == []
     assert page.dialogs == []
