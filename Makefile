@@ -18,6 +18,7 @@ site: $(STAMP)
 ## Run the whole test suite (installs Chromium for the browser tests if it is missing)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
+	$(PY) build.py --check
 	$(PY) -m pytest
 
 ## Debian's Chromium and a CJK font, for the browser tests and screenshots

@@ -22,6 +22,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="treat warnings (e.g. a missing translation) as errors")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
     parser.add_argument("--check", action="store_true", help="fail if the committed datasets/packages differ from the sources")
+    parser.add_argument("--date", help="date of this release's changelog entry, YYYY-MM-DD (default: catalog.yaml `released`)")
     parser.add_argument("--root", type=Path, default=None, help="the project folder (default: this one)")
     commands = parser.add_subparsers(dest="command")
     add = commands.add_parser("add", help="copy a plan document into datasets/sources/ and register it in plans.yaml")
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> None:
     if args.command is None and not args.check and not args.force:
         from planpub import cache
 
-        if cache.up_to_date(paths, {"strict": args.strict}):  # before the heavy imports: a no-op stays quick
+        if cache.up_to_date(paths, {"strict": args.strict, "date": args.date}):  # before the heavy imports: a no-op stays quick
             print(cache.NOTHING_TO_DO)
             return
     from planpub import pipeline
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> None:
     elif args.check:
         pipeline.check(paths)
     else:
-        pipeline.build(paths, strict=args.strict, force=args.force)
+        pipeline.build(paths, strict=args.strict, force=args.force, date=args.date)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,10 @@ class Paths:
         return self.datasets / "plans.yaml"
 
     @property
+    def changelog(self) -> Path:
+        return self.datasets / "CHANGELOG.yaml"
+
+    @property
     def site(self) -> Path:
         return self.root / "site"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, downloads, package, site
+from . import cache, changelog, downloads, package, site
 from . import concepts as registry
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
@@ -157,14 +158,46 @@ def compare_trees(old: Path, new: Path, limit: int = 30) -> list[str]:
     return found[:limit] + ([f"… and {len(found) - limit} more"] if len(found) > limit else [])
 
 
-def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log = print) -> BuildResult:
+def record_changes(paths: Paths, packages_new: Path, released: str, log: Log) -> str | None:
+    """The changelog text with this build's entry appended (None when no value changed)."""
+    changes = changelog.diff(paths.packages, packages_new)
+    if changes:
+        log(f"changes  {len(changes)} value-level changes since the published packages → {paths.changelog.name} ({released})")
+    return changelog.updated_text(paths.changelog, released, changes)
+
+
+@contextmanager
+def build_date(day: str):
+    """MkDocs dates the sitemap with the build time unless SOURCE_DATE_EPOCH is set: set it to the release date."""
+    import datetime
+    import os
+
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str | None = None, log: Log = print) -> BuildResult:
     """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed.
 
     Unchanged work is reused from .cache/ (see planpub/cache.py); `force` ignores the build stamp.
     """
     store = cache.Cache(paths.cache)
     cache.use(store)
-    options = {"strict": strict}
+    options = {"strict": strict, "date": date}
     if not force and cache.up_to_date(paths, options):
         log(cache.NOTHING_TO_DO)
         return BuildResult(records=empty_records(), coverage=Coverage(), rebuilt=False)
@@ -174,6 +207,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log =
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
     per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
     catalog = load_yaml(paths.datasets / "catalog.yaml")
+    released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
     packages_new = site.staging_dir(paths.packages)
     docs = site.staging_dir(paths.root / "build" / "docs")
     site_new = site.staging_dir(paths.site)
@@ -189,6 +223,10 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log =
         writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs)
         writer.write_all()
         writer.data_pages(downloads.page_context(files, catalog, texts), downloads.quality_context(reports, texts))
+        log_text = record_changes(paths, packages_new, released, log)
+        history = changelog.entries(paths.changelog, log_text)
+        writer.simple("changelog", entries=history)
+        (docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
         site.write_assets(docs)
         docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
         if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
@@ -197,7 +235,8 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log =
             site_new = None
         else:
             log(f"site     mkdocs build ({'pages changed' if stamp.get('docs') else 'no previous site'})")
-            site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
+            with build_date(released):
+                site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
     except BaseException:
         for tmp in (packages_new, site_new):
             if tmp:
@@ -206,6 +245,8 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, log: Log =
     finally:
         shutil.rmtree(docs, ignore_errors=True)
     site.swap_in(packages_new, paths.packages)
+    if log_text is not None:
+        write_atomically(paths.changelog, log_text)
     if site_new:
         site.swap_in(site_new, paths.site)
     store.prune()

@@ -1,0 +1,85 @@
+"""Incremental, deterministic, atomic builds: a no-op rebuild does nothing, a one-plan change redoes only that plan's
+extraction and says why, cached and clean builds give byte-identical outputs, and --check compares packages."""
+
+from __future__ import annotations
+
+import shutil
+
+from planpub.config import Paths
+from planpub.pipeline import build
+
+from .conftest import copy_project
+from .test_maint_errors import built_copy, edit, fails_cleanly, line_number, run_build, snapshot
+
+
+def outputs(paths: Paths) -> dict[str, bytes]:
+    return {f"packages/{k}": v for k, v in snapshot(paths.packages).items()} | {
+        f"site/{k}": v for k, v in snapshot(paths.site).items()
+    }
+
+
+def test_two_builds_of_the_same_inputs_in_different_folders_are_byte_identical(built, tmp_path):
+    again = copy_project(tmp_path)
+    build(again, log=lambda _: None)
+    first, second = outputs(built), outputs(again)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_noop_rebuild_does_nothing_and_says_so(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in paths.site.rglob("*")}
+    run = run_build(paths)
+    assert run.returncode == 0, run.stderr
+    assert "nothing to do" in run.stdout
+    assert {p: p.stat().st_mtime_ns for p in paths.site.rglob("*")} == before
+
+
+def test_a_one_plan_change_redoes_only_that_plan_and_matches_a_clean_build(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    edit(paths.registry, "issuer_zh: 忻州市人民政府", "issuer_zh: 忻州市人民政府办公室")
+    run = run_build(paths)
+    assert run.returncode == 0, run.stderr
+    redone = [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
+    assert redone == ["extract  xinzhou-2021-public-services: registry entry changed"]
+    assert "changed  datasets/plans.yaml" in run.stdout and "mkdocs build (pages changed)" in run.stdout
+    incremental = outputs(paths)
+    for folder in (paths.cache, paths.site, paths.packages):
+        shutil.rmtree(folder)
+    shutil.copytree(built.packages, paths.packages)  # the same published packages, so the same changelog entry
+    shutil.copyfile(built.changelog, paths.changelog)
+    build(paths, log=lambda _: None)
+    clean = outputs(paths)
+    assert [name for name in clean if clean[name] != incremental.get(name)] == []
+
+
+def test_a_change_that_alters_no_page_keeps_the_site_without_running_mkdocs(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    edit(paths.registry, "plans:\n", "# a comment changes the file, not the data\nplans:\n")
+    before = snapshot(paths.site)
+    run = run_build(paths)
+    assert run.returncode == 0, run.stderr
+    assert "pages unchanged: keeping the current site/" in run.stdout
+    assert not [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
+    assert snapshot(paths.site) == before
+
+
+def test_a_failed_late_stage_leaves_site_and_packages_untouched(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    packages = snapshot(paths.packages)
+    edit(paths.datasets / "catalog.yaml", "released: ", "released: not-a-date # ")
+    fails_cleanly(paths, paths.datasets / "catalog.yaml", None, "not a date")
+    assert snapshot(paths.packages) == packages
+
+
+def test_check_passes_on_the_committed_packages_and_lists_differences_otherwise(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    run = run_build(paths, "--check")
+    assert run.returncode == 0, run.stderr
+    csv = paths.packages / "xinzhou-2021-public-services" / "indicators.csv"
+    edit(csv, ",5.25,", ",5.3,")
+    run = run_build(paths, "--check")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    line = line_number(csv, ",5.3,")
+    assert f"xinzhou-2021-public-services/indicators.csv:{line}: committed" in run.stderr
+    assert "5.3" in run.stderr and "5.25" in run.stderr
