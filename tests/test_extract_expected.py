@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -78,3 +79,37 @@ def test_ids_are_unique_short_ascii(path):
         values = [r[key] for r in got[resource]]
         assert len(values) == len(set(values)), resource
         assert all(v.isascii() and len(v) <= 16 for v in values), resource
+
+
+def han_overlap(want: str, got: str) -> float:
+    """Share of the hand-written metric's Han characters that the extracted metric contains."""
+    chars = [c for c in want if "\u4e00" <= c <= "\u9fff"]
+    return sum(c in got for c in chars) / max(1, len(chars))
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=ids)
+def test_sampled_text_targets_are_found_with_exact_value_unit_comparator_and_year(path):
+    spec, got = cases(path)
+    close = 0
+    for want in spec.get("targets_sample") or []:
+        same = [
+            t
+            for t in got["targets"]
+            if (t["source_line"], t["value"], t["unit_zh"]) == (want["source_line"], want["value"], want["unit_zh"])
+            and (t["comparator"], t["year"]) == (want["comparator"], want["year"])
+        ]
+        assert same, f"target {want['metric_zh']} {want['value']}{want['unit_zh']} at line {want['source_line']}"
+        best = max(han_overlap(want["metric_zh"], t["metric_zh"]) for t in same)
+        assert best > 0, f"metric of {want['metric_zh']}: {[t['metric_zh'] for t in same]}"
+        close += best >= 0.5
+    # metric names in the fixtures are a reader's paraphrase; most extracted metrics must be close to them
+    assert close >= 0.75 * len(spec.get("targets_sample") or [])
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=ids)
+def test_past_achievements_hotlines_and_service_radii_are_not_targets(path):
+    spec, got = cases(path)
+    for bad in spec.get("not_targets_sample") or []:
+        numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", bad["text_contains"])}
+        hits = [t for t in got["targets"] if t["source_line"] == bad["source_line"] and t["value"] in numbers]
+        assert numbers and not hits, f"{bad['text_contains']} gave {[(t['metric_zh'], t['value']) for t in hits]}"

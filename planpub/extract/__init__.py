@@ -15,5 +15,5 @@ def extract(doc: Document, plan: dict) -> Records:
     records["sections"] = outline.extract_sections(doc, plan_id)
     records["indicators"] = indicators.extract_indicators(doc, plan_id)
     records["projects"] = projects.extract_projects(doc, plan_id)
-    records["targets"] = targets.extract_targets(doc, plan_id)
+    records["targets"] = targets.extract_targets(doc, plan_id, plan.get("period_start"))
     return records

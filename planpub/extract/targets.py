@@ -1,11 +1,187 @@
-"""Quantitative targets stated in running text."""
+"""Quantitative targets stated in running text: "到2025年，…护理型床位占比不低于55%".
+
+A target is a number with a unit of measure in a clause of a forward-looking paragraph. Not targets: anything in
+the review of the last period (sections titled 发展基础/回顾/成就/形势…, sentences about 截至/已经 or the previous
+five-year plan), numbers inside quotes (“12345”热线, “1331”工程), ordinals (第27位), ranges (1-2所), durations and
+service radii (15分钟, 5—10年), version numbers (计划2.0) and conditions (人口在1万人以上的乡镇).
+"""
 
 from __future__ import annotations
 
-from ..read import Document
-from ..schema import Row
+import re
+
+from ..read import Document, Paragraph
+from ..schema import Row, new_row
+from .indicators import indicator_lines
+from .outline import heading
+from .text import squash
+
+_UNITS = (
+    "万人次", "人次", "万人", "万户", "万套", "万张", "万元", "亿元", "平方米", "公里", "千米", "公顷", "万亩", "亩",
+    "‰", "%", "个", "所", "家", "人", "名", "户", "套", "张", "床", "次", "岁", "元", "座", "处", "条", "项", "支",
+    "类", "种", "倍", "间", "辆", "台", "部", "米", "吨", "场", "块", "区", "村", "镇", "县", "只", "批", "分",
+)  # fmt: skip
+_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_CN_DIGIT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PRE = {
+    "不低于": ">=", "不少于": ">=", "至少": ">=", "大于等于": ">=", "超过": ">", "高于": ">", "大于": ">",
+    "不高于": "<=", "不超过": "<=", "控制在": "<=", "低于": "<", "小于": "<",
+    "达到": "=", "达": "=", "提高到": "=", "提高至": "=", "提升到": "=", "提升至": "=", "增加到": "=", "增长到": "=",
+    "保持在": "=", "稳定在": "=",
+}  # fmt: skip
+_POST = {"及以上": ">=", "以上": ">=", "左右": "~", "以内": "<=", "以下": "<="}
+_PRE_RE = "|".join(sorted(_PRE, key=len, reverse=True))
+_VALUE = re.compile(
+    rf"(?P<pre>{_PRE_RE})?\s*(?P<num>\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s*(?P<unit>{_UNIT})"
+    rf"\s*(?P<post>及以上|以上|左右|以内|以下)?"
+)
+_CLAUSE = re.compile(r"[^，,。；;：:！？!?]+")
+_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_PAST_SECTION = re.compile(r"基础|回顾|成就|现状|形势|发展环境|背景")
+_PAST_SENTENCE = re.compile(r"截至|截止|以来|过去|期间")
+_PAST_CLAUSE = re.compile(r"已经|已达|已建成|已实现|已有")
+_NEAR_PRE = re.compile(rf"({_PRE_RE})[^，,；;。]{{0,12}}$")
+_FUTURE_YEAR = re.compile(r"(?:到|至|力争到|力争)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:底|末)?前")
+_PERIOD_END = re.compile(r"“十([一二三四五六七八九])五”(?:期末|末)")
+_LEADING = re.compile(
+    r"^(?:(?:到|至|力争到)\s*20\d\d\s*年(?:底|末)?|力争|确保|保持|保障|推进|推动|实现|使|全面|基本|逐步|努力|"
+    r"进一步|持续|每年|全年|其中|同时|并|和|及|且|要|将|可|均|都|使得)+"
+)
+_ACTION = re.compile(
+    r"(新建|改扩建|建成|建设|培育|孵化|引进|创建|打造|改造|提升改造|扩建|新增|招录|培训|开工|完成|实施|支持建设|启动建设)$"
+)
+_COMPARATOR_WORDS = re.compile(rf"{_PRE_RE}|原则上|重点")
+_YEAR_WORDS = re.compile(r"(?:到|至)?\s*20\d\d\s*年(?:底|末)?")
+_MEASURES = (
+    "率", "比例", "比重", "占比", "数", "量", "面积", "规模", "总量", "人数", "水平", "指数", "寿命", "年限", "标准",
+    "增速", "收入", "床位",
+)  # fmt: skip
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
+_PLAN_NAMES = {2016: "十三", 2021: "十四", 2026: "十五", 2011: "十二"}
 
 
-def extract_targets(doc: Document, plan_id: str) -> list[Row]:
-    """Not extracted yet: see issue 3."""
-    return []
+def _past_sections(doc: Document) -> list[tuple[int, bool]]:
+    """(raw line, is-review) at each heading, in order."""
+    marks = []
+    for raw_line, line in doc.numbered():
+        if found := heading(line.strip()):
+            marks.append((raw_line, bool(_PAST_SECTION.search(found[2]))))
+    return marks
+
+
+def _in_review(marks: list[tuple[int, bool]], line: int) -> bool:
+    state = False
+    for raw_line, past in marks:
+        if raw_line > line:
+            break
+        state = past
+    return state
+
+
+def _year(sentence: str) -> int | None:
+    if m := _FUTURE_YEAR.search(sentence):
+        return int(m[1] or m[2])
+    if m := _PERIOD_END.search(sentence):
+        return _period_end(m[1])
+    return None
+
+
+def _period_end(cn: str) -> int:
+    """十三五 → 2020, 十四五 → 2025 (the N-th five-year plan ends in 1955 + 5N)."""
+    return 1955 + 5 * (10 + "一二三四五六七八九".index(cn) + 1)
+
+
+def _metric(before: str, after: str) -> str:
+    """What is measured: a rate named before the number, else the thing counted after it (with its verb)."""
+    before = _YEAR_WORDS.sub("", _LEADING.sub("", before.strip())).strip()
+    before = re.sub(r"(?:的|为|是|要)$", "", before)
+    if before.endswith(_MEASURES) or not after:
+        return squash(before or after)
+    action = _ACTION.search(before)
+    if len(before) > 12:
+        before = action[1] if action else ""
+    return squash(_COMPARATOR_WORDS.sub("", before) + after)
+
+
+def _targets_in(sentence: str, previous_plan: str) -> list[tuple[int, str, str, float, str, str]]:
+    """(offset, metric, comparator, value, unit, clause) for each target in one sentence."""
+    if _PAST_SENTENCE.search(sentence) or (previous_plan and f"“{previous_plan}五”" in sentence):
+        return []
+    masked = _QUOTED.sub(lambda m: "□" * len(m[0]), sentence)
+    found = []
+    for clause in _CLAUSE.finditer(masked):
+        text, start = clause[0], clause.start()
+        original = sentence[start : clause.end()]
+        if _PAST_CLAUSE.search(text):
+            continue
+        previous_end = 0
+        for m in _VALUE.finditer(text):
+            if not _plausible(text, m):
+                continue
+            num = m["num"]
+            value = _CN_DIGIT[num] if num in _CN_DIGIT else (float(num) if "." in num else int(num))
+            pre = m["pre"] or ((near := _NEAR_PRE.search(text[: m.start()])) and near[1]) or ""
+            comparator = _POST.get(m["post"] or "") or _PRE.get(pre, "=")
+            after = re.split(r"[和及与、，]|以及", original[m.end() :].lstrip("的 "), maxsplit=1)[0].rsplit("的", 1)[-1]
+            before = re.sub(r"^(?:和|及|以及|、|与)", "", original[previous_end : m.start()].strip())
+            previous_end = m.end()
+            metric = _metric(before, after)
+            if metric and len(metric) <= 40:
+                found.append((start + m.start(), metric, comparator, value, m["unit"], original.strip()))
+    return found
+
+
+def _plausible(text: str, m: re.Match) -> bool:
+    """Not an ordinal, a range, a duration, a condition or a version number."""
+    before, after = text[: m.start("num")], text[m.end() :]
+    if m["num"] in _CN_DIGIT and (before.endswith("每") or not re.search(r"(?:至少|不少于|每)[^，,]{0,10}$", before)):
+        return False
+    if m["unit"] == "岁" and m["post"] and not m["pre"] and not _NEAR_PRE.search(before):
+        return False  # a condition: 70岁以上的老年人, 3岁以下婴幼儿
+    if re.search(r"(?:第|前|近)\s*$", before):
+        return False
+    if re.search(r"\d\s*[-—~～至到]\s*$", before) or re.match(r"\s*[-—~～至到]\s*\d", text[m.end("num") :]):
+        return False
+    if re.search(r"在\s*$", before) and re.match(r"^(以上|以下)?的", (m["post"] or "") + after):
+        return False
+    if re.match(r"^\.\d", text[m.end("num") :]) or re.search(r"[A-Za-z]\s*$", before):
+        return False
+    return m["unit"] not in ("分",) or bool(re.match(r"^(以上|左右)", m["post"] or ""))
+
+
+def extract_targets(doc: Document, plan_id: str, period_start: int | None = None) -> list[Row]:
+    skip = indicator_lines(doc)
+    marks = _past_sections(doc)
+    previous_plan = _PLAN_NAMES.get(period_start - 5) if period_start else ""
+    rows: list[Row] = []
+    taken: dict[str, int] = {}
+    for para in doc.paragraphs():
+        if para.source_line in skip or heading(para.text) or _in_review(marks, para.source_line):
+            continue
+        rows += _paragraph_targets(para, plan_id, previous_plan or "", taken)
+    return rows
+
+
+def _paragraph_targets(para: Paragraph, plan_id: str, previous_plan: str, taken: dict[str, int]) -> list[Row]:
+    rows = []
+    for sentence in _SENTENCE.finditer(para.text):
+        text = sentence[0]
+        year = _year(text)
+        for offset, metric, comparator, value, unit, clause in _targets_in(text, previous_plan):
+            line = para.line_at(sentence.start() + offset)
+            taken[str(line)] = taken.get(str(line), 0) + 1
+            rows.append(
+                new_row(
+                    "targets",
+                    plan_id=plan_id,
+                    target_id=f"t{line}-{taken[str(line)]}",
+                    metric_zh=metric,
+                    comparator=comparator,
+                    value=value,
+                    unit_zh=unit,
+                    year=year,
+                    sentence_zh=clause,
+                    source_line=line,
+                )
+            )
+    return rows
