@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ _FORMAT_TAGS = re.compile(
 )
 # A paragraph or line-break tag inside a scraped line separates paragraphs: both parts keep the raw line number.
 _BLOCK_BREAK = re.compile(r"(?<=\S)\s*(?:</p>\s*<p(?:\s[^<>]*)?>|<br\s*/?>)\s*(?=\S)", re.IGNORECASE)
+_HAN = re.compile("[\u4e00-\u9fff]+")
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")
 _FULLWIDTH = str.maketrans(
@@ -135,10 +137,11 @@ def decode(data: bytes, path: Path) -> str:
 
 def detect_script(text: str) -> str:
     """'traditional' when converting to simplified changes a noticeable share of the Han characters."""
-    sample = "".join(ch for ch in text[:200_000] if "\u4e00" <= ch <= "\u9fff")
+    sample = "".join(_HAN.findall(text[:100_000]))[:20_000]
     if not sample:
         return "simplified"
-    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample), strict=False))
+    converted = _t2s().convert(sample)
+    changed = sum(map(operator.ne, sample, converted)) if len(converted) == len(sample) else len(sample)
     return "traditional" if changed / len(sample) > 0.03 else "simplified"
 
 
@@ -170,6 +173,9 @@ def read_document(path: Path) -> Document:
     text = decode(data, path)
     script = detect_script(text)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if script == "traditional":
+        converted = _t2s().convert("\n".join(raw)).split("\n")
+        raw = converted if len(converted) == len(raw) else [_t2s().convert(line) for line in raw]
     doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script)
     for number, line in enumerate(raw, start=1):
         if len(line) > MAX_LINE_CHARS:
@@ -179,8 +185,6 @@ def read_document(path: Path) -> Document:
                 number,
                 hint="the document is not plan text, or its line breaks were lost",
             )
-        if script == "traditional":
-            line = _t2s().convert(line)
         for part in _BLOCK_BREAK.split(line.strip("\r")) if _BLOCK_BREAK.search(line) else [line]:
             doc.lines.append(normalise_line(part))
             doc.raw_lines.append(number)

@@ -13,7 +13,7 @@ def extract(doc: Document, plan: dict) -> Records:
     plan_id = plan["plan_id"]
     records["plans"] = [metadata.extract_plan(doc, plan)]
     records["sections"] = outline.extract_sections(doc, plan_id)
-    records["indicators"] = indicators.extract_indicators(doc, plan_id)
-    records["projects"] = projects.extract_projects(doc, plan_id)
-    records["targets"] = targets.extract_targets(doc, plan_id, plan.get("period_start"))
+    records["indicators"], table_lines = indicators.extract_tables(doc, plan_id)
+    records["projects"] = projects.extract_projects(doc, plan_id, table_lines)
+    records["targets"] = targets.extract_targets(doc, plan_id, table_lines, plan.get("period_start"))
     return records

@@ -31,6 +31,7 @@ _HEADER_WORDS = {
 _SUB_ITEM = re.compile(rf"^(?:[{CJK}]{{1,3}}级|城市|农村|城镇|乡村|城区|男性?|女性?|小学|初中|高中|全省|全市|全国)$")
 _NOTE = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d①]")
 _PROSE = re.compile(r"[。；]")
+_RULE = re.compile(r"^[-—:=+\s]{3,}$")
 _SPACE_RUN = re.compile(r" {2,}")
 
 
@@ -41,7 +42,6 @@ class Table:
     years: list[int]
     has_attribute: bool
     has_unit: bool
-    start: int
     rows: list[Row] = field(default_factory=list)
     lines: set[int] = field(default_factory=set)
 
@@ -82,7 +82,7 @@ def _header(cells: list[str]) -> Table | None:
     if not years:
         return None
     has_attr = any(c in ("属性", "指标属性", "指标性质", "性质", "类型", "指标类型") for c in cells)
-    return Table(years=years, has_attribute=has_attr, has_unit=any("单位" in c for c in cells), start=0)
+    return Table(years=years, has_attribute=has_attr, has_unit=any("单位" in c for c in cells))
 
 
 def _is_value(cell: str) -> bool:
@@ -147,7 +147,7 @@ class _Reader:
         if _is_name(first) and not sub_row:
             name_seq, name, unit, qualifier = split_name(first)
             seq, rest, sub_item = seq or name_seq, cells[1:], ""
-            if self.table.has_unit and len(rest) > n and not _is_value(rest[0][1]):
+            if self.table.has_unit and len(rest) > n:
                 unit, rest = rest[0][1], rest[1:]
             if len(rest) > n and _is_name(rest[0][1]):
                 sub_item, rest = squash(rest[0][1]), rest[1:]
@@ -219,7 +219,7 @@ class _Scanner:
             if self.table is not None and self._ends(line):
                 i = self._close(lines, i)
                 continue
-            if line.strip():
+            if line.strip() and (self.table is not None or self.header or _may_open(line)):
                 self._line(raw_line, line)
             if self.table is not None:
                 self.table.lines.add(raw_line)
@@ -236,7 +236,9 @@ class _Scanner:
         return "\t" not in text and bool(_HEADING.match(text) or (len(text) > 40 and _PROSE.search(text)))
 
     def _line(self, raw_line: int, line: str) -> None:
-        cells = split_cells(line)
+        cells = [c for c in split_cells(line) if not _RULE.match(c)]
+        if not cells:
+            return
         if len(cells) == 1 and sum(line.count(a) for a in ATTRIBUTES) >= 2:
             cells = _one_line_table(line)
         numbered = [(raw_line, c) for c in cells]
@@ -261,13 +263,13 @@ class _Scanner:
         if not rest:
             return []
         table = _header([c for _, c in self.header])
-        self.header = []
         if table is None and len(rest) >= 3 and rest[-1][1] in ATTRIBUTES:
-            table = Table(years=[], has_attribute=True, has_unit=False, start=rest[0][0])
+            table = Table(years=[], has_attribute=True, has_unit=False)
         if table is None:
+            self.header = []
             return []
-        table.start = cells[0][0]
-        self.table, self.reader = table, _Reader(table, self.plan_id)
+        table.lines.update(line for line, _ in self.header + cells[:k])
+        self.table, self.reader, self.header = table, _Reader(table, self.plan_id), []
         self.tables.append(table)
         return rest
 
@@ -355,10 +357,12 @@ def _ids(tables: list[Table]) -> list[Row]:
     return out
 
 
-def indicator_lines(doc: Document) -> set[int]:
-    """Raw lines that belong to indicator tables (other extractors skip them)."""
-    return {line for table in _Scanner(doc, "").run() for line in table.lines}
+def _may_open(line: str) -> bool:
+    """Cheap test before splitting a line: prose (long, no separators) never opens a table."""
+    return len(line) <= 60 or "\t" in line or "|" in line or "  " in line or "性" in line
 
 
-def extract_indicators(doc: Document, plan_id: str) -> list[Row]:
-    return _ids(_Scanner(doc, plan_id).run())
+def extract_tables(doc: Document, plan_id: str) -> tuple[list[Row], set[int]]:
+    """Indicator rows, and the raw lines their tables occupy (the other extractors skip those)."""
+    tables = _Scanner(doc, plan_id).run()
+    return _ids(tables), {line for table in tables for line in table.lines}

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from ..read import Document
 from ..schema import Row, new_row
-from .indicators import indicator_lines
 from .outline import heading
 from .text import CN_NUM, squash, starts_with_verb, tidy_title
 
@@ -52,9 +51,9 @@ def _is_measure(name: str) -> bool:
 
 
 class _Boxes:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, table_lines: set[int]):
         self.doc = doc
-        self.table = indicator_lines(doc)
+        self.table = table_lines
         self.used: set[int] = set()
         self.boxes: list[Box] = []
 
@@ -168,10 +167,10 @@ class _Boxes:
         close()
 
 
-def extract_projects(doc: Document, plan_id: str) -> list[Row]:
+def extract_projects(doc: Document, plan_id: str, table_lines: set[int]) -> list[Row]:
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    for box in _Boxes(doc).run():
+    for box in _Boxes(doc, table_lines).run():
         if not box.items:
             continue
         key = re.sub(r"[^0-9A-Za-z.]", "", box.number) or "x"

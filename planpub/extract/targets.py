@@ -8,11 +8,12 @@ service radii (15分钟, 5—10年), version numbers (计划2.0) and conditions 
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import re
 
 from ..read import Document, Paragraph
 from ..schema import Row, new_row
-from .indicators import indicator_lines
 from .outline import heading
 from .text import squash
 
@@ -35,6 +36,7 @@ _VALUE = re.compile(
     rf"(?P<pre>{_PRE_RE})?\s*(?P<num>\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s*(?P<unit>{_UNIT})"
     rf"\s*(?P<post>及以上|以上|左右|以内|以下)?"
 )
+_HAS_NUMBER = re.compile(r"\d|至少|不少于|每")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?]+")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _PAST_SECTION = re.compile(r"基础|回顾|成就|现状|形势|发展环境|背景")
@@ -70,12 +72,9 @@ def _past_sections(doc: Document) -> list[tuple[int, bool]]:
 
 
 def _in_review(marks: list[tuple[int, bool]], line: int) -> bool:
-    state = False
-    for raw_line, past in marks:
-        if raw_line > line:
-            break
-        state = past
-    return state
+    """Whether the last heading at or before `line` is a review section."""
+    k = bisect.bisect_right(marks, (line, True))
+    return marks[k - 1][1] if k else False
 
 
 def _year(sentence: str) -> int | None:
@@ -105,7 +104,11 @@ def _metric(before: str, after: str) -> str:
 
 def _targets_in(sentence: str, previous_plan: str) -> list[tuple[int, str, str, float, str, str]]:
     """(offset, metric, comparator, value, unit, clause) for each target in one sentence."""
-    if _PAST_SENTENCE.search(sentence) or (previous_plan and f"“{previous_plan}五”" in sentence):
+    if (
+        not _HAS_NUMBER.search(sentence)
+        or _PAST_SENTENCE.search(sentence)
+        or (previous_plan and f"“{previous_plan}五”" in sentence)
+    ):
         return []
     masked = _QUOTED.sub(lambda m: "□" * len(m[0]), sentence)
     found = []
@@ -149,8 +152,7 @@ def _plausible(text: str, m: re.Match) -> bool:
     return m["unit"] not in ("分",) or bool(re.match(r"^(以上|左右)", m["post"] or ""))
 
 
-def extract_targets(doc: Document, plan_id: str, period_start: int | None = None) -> list[Row]:
-    skip = indicator_lines(doc)
+def extract_targets(doc: Document, plan_id: str, skip: set[int], period_start: int | None = None) -> list[Row]:
     marks = _past_sections(doc)
     previous_plan = _PLAN_NAMES.get(period_start - 5) if period_start else ""
     rows: list[Row] = []
@@ -162,6 +164,13 @@ def extract_targets(doc: Document, plan_id: str, period_start: int | None = None
     return rows
 
 
+def _target_id(content: str, taken: dict[str, int]) -> str:
+    """A short hash of what the target says: stable when text elsewhere in the document changes."""
+    base = "t" + hashlib.sha1(content.encode("utf-8")).hexdigest()[:8]
+    taken[base] = taken.get(base, 0) + 1
+    return base if taken[base] == 1 else f"{base}-{taken[base]}"
+
+
 def _paragraph_targets(para: Paragraph, plan_id: str, previous_plan: str, taken: dict[str, int]) -> list[Row]:
     rows = []
     for sentence in _SENTENCE.finditer(para.text):
@@ -169,12 +178,11 @@ def _paragraph_targets(para: Paragraph, plan_id: str, previous_plan: str, taken:
         year = _year(text)
         for offset, metric, comparator, value, unit, clause in _targets_in(text, previous_plan):
             line = para.line_at(sentence.start() + offset)
-            taken[str(line)] = taken.get(str(line), 0) + 1
             rows.append(
                 new_row(
                     "targets",
                     plan_id=plan_id,
-                    target_id=f"t{line}-{taken[str(line)]}",
+                    target_id=_target_id(f"{metric}|{value}|{unit}|{clause}", taken),
                     metric_zh=metric,
                     comparator=comparator,
                     value=value,
