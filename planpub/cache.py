@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -130,15 +131,28 @@ class Cache:
         tmp.replace(path)
         return value
 
+    def memo_tree(self, stage: str, key: str, out: Path, compute: Callable[[], Any]) -> Any:
+        """Like `memo` for a step that writes files into `out`: on a hit the files are copied back from the cache."""
+        if self.folder is None:
+            return compute()
+        files = self.folder / stage / key
+        if self._path(stage, key).exists() and files.is_dir():
+            shutil.copytree(files, out, dirs_exist_ok=True)
+        value = self.memo(stage, key, compute)
+        if not files.is_dir():
+            shutil.copytree(out, files.with_suffix(".tmp"), dirs_exist_ok=True)
+            files.with_suffix(".tmp").rename(files)
+        return value
+
     def has(self, stage: str, key: str) -> bool:
         return self.folder is not None and self._path(stage, key).exists()
 
     def prune(self) -> None:
         """Delete the entries of the stages this build used that it did not use itself."""
         for stage, keys in self.used.items():
-            for path in (self.folder / stage).glob("*.json"):
-                if path.stem not in keys:
-                    path.unlink()
+            for path in (self.folder / stage).iterdir():
+                if path.name.split(".")[0] not in keys:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
 
     def read_stamp(self) -> dict:
         path = self.folder / "build.json" if self.folder else None
@@ -171,3 +185,7 @@ def memo(stage: str, key: str, compute: Callable[[], Any]) -> Any:
 
 def has(stage: str, key: str) -> bool:
     return _active.has(stage, key)
+
+
+def memo_tree(stage: str, key: str, out: Path, compute: Callable[[], Any]) -> Any:
+    return _active.memo_tree(stage, key, out, compute)

@@ -16,6 +16,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from . import query
+from . import cache, query
 from .config import load_yaml
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
@@ -282,7 +283,16 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict) -> li
     """The download area for every package (the catalog first); returns the listings for the Downloads page."""
     bundler = Bundler(catalog, texts)
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
-    return [bundler.package(folder, out / folder.name) for folder in folders]
+    version = cache.json_digest([catalog, texts, cache.code_version()])
+    return [
+        cache.memo_tree(
+            "downloads",
+            cache.digest(cache.tree_digest(folder), version),
+            out / folder.name,
+            partial(bundler.package, folder, out / folder.name),
+        )
+        for folder in folders
+    ]  # an unchanged package's files are copied from .cache/ instead of being made again
 
 
 def load_texts(datasets: Path) -> dict:

@@ -20,6 +20,7 @@ from .query import add_concepts, connect
 from .read import read_document
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
+from .sitecache import cached_mkdocs
 from .translate import EN_SOURCES, Coverage, load_translations, translate
 
 Log = Callable[[str], None]
@@ -235,7 +236,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             site_new = None
         else:
             log(f"site     mkdocs build ({'pages changed' if stamp.get('docs') else 'no previous site'})")
-            with build_date(released):
+            with build_date(released), cached_mkdocs(paths.cache / "mkdocs"):
                 site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
     except BaseException:
         for tmp in (packages_new, site_new):
