@@ -64,7 +64,16 @@ def test_a_change_that_alters_no_page_keeps_the_site_without_running_mkdocs(buil
     assert snapshot(paths.site) == before
 
 
-def test_a_failed_late_stage_leaves_site_and_packages_untouched(built, tmp_path):
+def test_a_build_failing_in_its_last_stage_publishes_nothing(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    published = snapshot(paths.packages) | {"CHANGELOG.yaml": paths.changelog.read_bytes()}
+    edit(paths.registry, "issuer_zh: 忻州市人民政府", "issuer_zh: 忻州市政府")  # new packages, a changelog entry...
+    edit(paths.root / "mkdocs.yml", "nav:\n", "nav:\n  - 缺页: missing.md\n")  # ...but MkDocs fails at the end
+    fails_cleanly(paths, paths.root / "mkdocs.yml", None, "mkdocs build failed")
+    assert snapshot(paths.packages) | {"CHANGELOG.yaml": paths.changelog.read_bytes()} == published
+
+
+def test_a_bad_release_date_is_refused_before_anything_is_written(built, tmp_path):
     paths = built_copy(built, tmp_path)
     packages = snapshot(paths.packages)
     edit(paths.datasets / "catalog.yaml", "released: ", "released: not-a-date # ")
