@@ -137,3 +137,21 @@ def test_extract_command_refuses_binary_and_non_utf8_files_with_a_clear_message(
     assert run.returncode != 0
     assert message in run.stderr and "bad.txt" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_remark_column_numbered_domain_rows_and_circled_footnote_markers():
+    got = records("remarks_and_domain_headings.txt")
+    assert indicators("remarks_and_domain_headings.txt") == [
+        ("r001", "", "社会保险", "城乡居民基本养老保险参保人数", "万人", "", 2020, "352.6", 352.6, 2025, "360", 360, "=", "",
+         "expected", "", 9),
+        ("r002", "", "社会保险", "失业保险参保人数", "万人", "", 2020, "38.2①", 38.2, 2025, "42", 42, "=", "", "expected",
+         "含农民工; 2020年数据为快报数", 10),
+        ("r003", "", "社会救助", "城乡低保平均保障标准年度增速", "%", "", 2020, "城市6.8；农村9.1", None, 2025, "≥6（年均）", 6,
+         ">=", "年均", "binding", "", 12),
+    ]  # fmt: skip
+    # the table's "一、社会保险" rows are domains, not chapters of the outline
+    assert [(s["label"], s["title_zh"]) for s in got["sections"]] == [
+        ("一、", "发展目标"),
+        ("二、", "主要任务"),
+        ("（一）", "完善社会保险制度"),
+    ]

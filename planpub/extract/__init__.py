@@ -12,8 +12,8 @@ def extract(doc: Document, plan: dict) -> Records:
     records = empty_records()
     plan_id = plan["plan_id"]
     records["plans"] = [metadata.extract_plan(doc, plan)]
-    records["sections"] = outline.extract_sections(doc, plan_id)
     records["indicators"], table_lines = indicators.extract_tables(doc, plan_id)
+    records["sections"] = outline.extract_sections(doc, plan_id, table_lines)
     records["projects"] = projects.extract_projects(doc, plan_id, table_lines)
     records["targets"] = targets.extract_targets(doc, plan_id, table_lines, plan.get("period_start"))
     return records

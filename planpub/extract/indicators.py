@@ -104,6 +104,11 @@ def _is_plain(cell: str) -> bool:
     return _is_name(cell) and not _SEQ_PREFIX.match(cell) and not _PAREN_TAIL.search(cell) and len(cell) <= 12
 
 
+def _domain(cell: str) -> str:
+    """A domain group label without its printed numbering: '一、社会保险' → '社会保险'."""
+    return squash(re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．])\s*", "", cell))
+
+
 def split_name(text: str) -> tuple[str, str, str, str]:
     """'(20)城镇老旧小区改造（个）（五年累计）' → ('20', '城镇老旧小区改造', '个', '五年累计')."""
     seq = ""
@@ -127,13 +132,19 @@ class _Reader:
     def __init__(self, table: Table, plan_id: str):
         self.table, self.plan_id = table, plan_id
         self.domain = ""
+        self.remark = ""
         self.last: dict | None = None
 
     def row(self, cells: Cells) -> None:
         cells = [(ln, c) for ln, c in cells if not _is_header_cell(c)]
-        attribute = ATTRIBUTES[cells.pop()[1]] if cells and cells[-1][1] in ATTRIBUTES else ""
+        attribute, remark = "", ""
+        at = next((k for k in range(len(cells) - 1, -1, -1) if cells[k][1] in ATTRIBUTES), None)
+        if at is not None and at >= len(cells) - 2:  # the attribute column, possibly followed by a 备注 column
+            attribute, remark = ATTRIBUTES[cells[at][1]], " ".join(c for _, c in cells[at + 1 :])
+            cells = cells[:at]
+        self.remark = remark
         if len(cells) >= 2 and _is_plain(cells[0][1]) and (_SEQ.match(cells[1][1]) or _is_name(cells[1][1])):
-            self.domain, cells = squash(cells[0][1]), cells[1:]
+            self.domain, cells = _domain(cells[0][1]), cells[1:]
         seq = ""
         if len(cells) >= 2 and _SEQ.match(cells[0][1]):
             seq, cells = cells[0][1], cells[1:]
@@ -184,7 +195,7 @@ class _Reader:
             target_comparator=target.comparator,
             target_qualifier=target.qualifier or qualifier,
             attribute=attribute or None,
-            note_zh="",
+            note_zh=self.remark,
             source_line=line,
         )
         row["_qualifier"], row["_markers"] = qualifier, baseline.marker + target.marker
@@ -216,7 +227,7 @@ class _Scanner:
         i = 0
         while i < len(lines):
             raw_line, line = lines[i]
-            if self.table is not None and self._ends(line):
+            if self.table is not None and self._ends(line) and not self._domain_row(lines, i):
                 i = self._close(lines, i)
                 continue
             if line.strip() and (self.table is not None or self.header or _may_open(line)):
@@ -226,6 +237,13 @@ class _Scanner:
             i += 1
         self._close(lines, len(lines))
         return self.tables
+
+    def _domain_row(self, lines: list[tuple[int, str]], i: int) -> bool:
+        """A short heading-like line ("一、幼有所育") followed by table rows is a domain group row, not the end."""
+        if len(lines[i][1].strip()) > 16 or _NOTE.match(lines[i][1].strip()):
+            return False
+        following = next((line for _, line in lines[i + 1 :] if line.strip()), "")
+        return len(split_cells(following)) >= 3 or following.strip() in ATTRIBUTES or bool(_SEQ_PREFIX.match(following.strip()))
 
     def _ends(self, line: str) -> bool:
         text = line.strip()
@@ -297,7 +315,7 @@ class _Scanner:
         if all(_is_name(c) for _, c in pending):
             if len(pending) == 1 and self.reader.continue_name(pending[0][1]):
                 return
-            self.reader.domain = squash(pending[-1][1])
+            self.reader.domain = _domain(pending[-1][1])
             return
         self.reader.row(pending)
 
@@ -327,12 +345,13 @@ def _attach_notes(rows: list[dict], text: str) -> None:
     """Footnotes go to the rows they name, or to the rows printed with their marker (77.3* → '*为2018年数据')."""
     body = re.sub(r"^\s*(?:注|备注|说明)\s*[:：]?", "", text)
     for item in (i.strip() for i in _NOTE_SPLIT.split(body)):
-        note = re.sub(r"^(?:[①-⑳]|\d{1,2}[.、．])\s*", "", item).rstrip("。；; ").strip()
+        number = re.match(r"^(?:[①-⑳]|\d{1,2}[.、．])", item)
+        note = item[number.end() if number else 0 :].strip().rstrip("。；; ").strip()
         if not note:
             continue
-        marker = note[0] if note[0] in "*＊※" else ""
+        markers = {m for m in (note[0] if note[0] in "*＊※" else "", number[0] if number else "") if m}
         for row in rows:
-            if (marker and marker in row["_markers"]) or (len(row["name_zh"]) >= 3 and row["name_zh"] in note):
+            if markers & set(row["_markers"]) or (len(row["name_zh"]) >= 3 and row["name_zh"] in note):
                 row["note_zh"] = "; ".join(n for n in (row["note_zh"], note) if n)
 
 

@@ -59,8 +59,11 @@ def _toc_lines(doc: Document, candidates: list[tuple[int, str, str, str]]) -> se
     return toc
 
 
-def extract_sections(doc: Document, plan_id: str) -> list[Row]:
-    candidates = [(i, *found) for i, line in enumerate(doc.lines) if (found := heading(line))]
+def extract_sections(doc: Document, plan_id: str, table_lines: set[int]) -> list[Row]:
+    """Headings outside indicator tables (a table's domain rows may look like "一、…")."""
+    candidates = [
+        (i, *found) for i, line in enumerate(doc.lines) if doc.raw_lines[i] not in table_lines and (found := heading(line))
+    ]
     toc = _toc_lines(doc, candidates)
     body = [c for c in candidates if c[0] not in toc]
     ranks = sorted({kind for _, kind, _, _ in body}, key=[k for k, _ in _KINDS].index)
