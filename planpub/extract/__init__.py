@@ -15,5 +15,5 @@ def extract(doc: Document, plan: dict) -> Records:
     records["indicators"], table_lines = indicators.extract_tables(doc, plan_id)
     records["sections"] = outline.extract_sections(doc, plan_id, table_lines)
     records["projects"] = projects.extract_projects(doc, plan_id, table_lines)
-    records["targets"] = targets.extract_targets(doc, plan_id, table_lines, plan.get("period_start"))
+    records["targets"] = targets.extract_targets(doc, plan_id, table_lines, records["sections"], plan.get("period_start"))
     return records

@@ -62,15 +62,6 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
 _PLAN_NAMES = {2016: "十三", 2021: "十四", 2026: "十五", 2011: "十二"}
 
 
-def _past_sections(doc: Document) -> list[tuple[int, bool]]:
-    """(raw line, is-review) at each heading, in order."""
-    marks = []
-    for raw_line, line in doc.numbered():
-        if found := heading(line.strip()):
-            marks.append((raw_line, bool(_PAST_SECTION.search(found[2]))))
-    return marks
-
-
 def _in_review(marks: list[tuple[int, bool]], line: int) -> bool:
     """Whether the last heading at or before `line` is a review section."""
     k = bisect.bisect_right(marks, (line, True))
@@ -152,8 +143,11 @@ def _plausible(text: str, m: re.Match) -> bool:
     return m["unit"] not in ("分",) or bool(re.match(r"^(以上|左右)", m["post"] or ""))
 
 
-def extract_targets(doc: Document, plan_id: str, skip: set[int], period_start: int | None = None) -> list[Row]:
-    marks = _past_sections(doc)
+def extract_targets(
+    doc: Document, plan_id: str, skip: set[int], sections: list[Row], period_start: int | None = None
+) -> list[Row]:
+    """Targets outside indicator tables (`skip`) and outside review sections of the outline."""
+    marks = [(s["source_line"], bool(_PAST_SECTION.search(s["title_zh"]))) for s in sections]
     previous_plan = _PLAN_NAMES.get(period_start - 5) if period_start else ""
     rows: list[Row] = []
     taken: dict[str, int] = {}
