@@ -108,25 +108,32 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
         ):
             if value is not None:
                 data.append(
-                    {"plan": plan, "series": t[series], "year": str(year or ""), "value": value, "line": r["source_line"]}
+                    {
+                        "plan": plan,
+                        "row": f"{r['plan_id']}:{r['source_line']}",
+                        "series": t[series],
+                        "year": str(year or ""),
+                        "value": value,
+                        "line": r["source_line"],
+                    }
                 )
     unit = concept[f"unit_{lang}"]
-    chart = (
-        alt.Chart(alt.Data(values=data), title=concept[f"name_{lang}"])
-        .mark_point(filled=True, size=90)
-        .encode(
-            y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=None),
-            shape=alt.Shape("series:N", title=None),
-            tooltip=[
-                alt.Tooltip("plan:N", title=t["plan"]),
-                alt.Tooltip("series:N", title=t["kind"]),
-                alt.Tooltip("year:N", title=t["year"]),
-                alt.Tooltip("value:Q", title=t["value"]),
-                alt.Tooltip("line:Q", title=t["line"]),
-            ],
-        )
-        .properties(width=420)
+    base = alt.Chart(alt.Data(values=data), title=concept[f"name_{lang}"]).encode(
+        y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
     )
+    # a grey line from each row's baseline to its target, under the points
+    path = base.mark_line(color="#9e9e9e").encode(detail="row:N")
+    points = base.mark_point(filled=True, size=90).encode(
+        color=alt.Color("series:N", title=None),
+        shape=alt.Shape("series:N", title=None),
+        tooltip=[
+            alt.Tooltip("plan:N", title=t["plan"]),
+            alt.Tooltip("series:N", title=t["kind"]),
+            alt.Tooltip("year:N", title=t["year"]),
+            alt.Tooltip("value:Q", title=t["value"]),
+            alt.Tooltip("line:Q", title=t["line"]),
+        ],
+    )
+    chart = alt.layer(path, points).properties(width=420)
     return _render(f"concept-{concept['concept_id']}", chart, lang, data)
