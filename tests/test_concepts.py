@@ -86,9 +86,7 @@ def test_build_prints_the_unmatched_report(tmp_path):
 
     concepts = load_concepts(_registry())
     records = {r: [] for r in RESOURCES}
-    records["targets"] = [
-        new_row("targets", plan_id=p, target_id="t1", metric_zh="新生儿听力筛查率", source_line=7) for p in ("a", "b")
-    ]
+    records["targets"] = [new_row("targets", plan_id=p, target_id="t1", metric_zh="产前筛查", source_line=7) for p in ("a", "b")]
     lines: list[str] = []
     report_concepts(
         concepts,
@@ -96,8 +94,8 @@ def test_build_prints_the_unmatched_report(tmp_path):
         lines.append,
     )
     assert any("match no concept" in line for line in lines)
-    assert any("新生儿听力筛查率" in line and "a:7" in line and "b:7" in line for line in lines)
-    assert named_rows({**records, "targets": records["targets"][:1]})[0]["name"] == "新生儿听力筛查率"
+    assert any("产前筛查" in line and "a:7" in line and "b:7" in line for line in lines)
+    assert named_rows({**records, "targets": records["targets"][:1]})[0]["name"] == "产前筛查"
 
 
 def _registry():
@@ -169,26 +167,36 @@ def _with_rows(db, sql: str):
     return copy
 
 
-def test_a_city_target_below_its_provinces_is_flagged_taking_direction_into_account(db):
-    # 晋城 prints 养老机构护理型床位比例 不低于 50% (2025) in its text, the province 55 %.
+def test_a_city_target_below_its_provinces_is_flagged_on_the_known_case(built, db):
+    # 晋城 (004, line 383): 到2025年 养老机构护理型床位比例不低于50%; the province: 55 % in 003's table and in 000's text
+    flags = query.less_ambitious(db)
+    assert [
+        (f["concept_id"], f["city_plan_id"], f["city_line"], f["city_target"], f["province_plan_id"], f["province_target"])
+        for f in flags
+    ] == [
+        ("nursing-beds-share-in-elderly-care", "jincheng-2021-public-services-quality-life", 383, 50, plan, 55)
+        for plan in ("shanxi-2021-high-quality-life", "shanxi-2021-public-services")
+    ]
+    # Xinzhou's 55 equals the province's: not flagged; the flag is shown on the concept page and the index
+    for page in ("nursing-beds-share-in-elderly-care", "index"):
+        html = (built.site / "en" / "indicators" / f"{page}.html").read_text(encoding="utf-8")
+        assert "jincheng-2021-public-services-quality-life.html" in html.split("less ambitious than the province")[-1]
+
+
+def test_less_ambitious_takes_direction_into_account(db):
+    # a city unemployment target of 5 % is below the province's 5.5 %: more ambitious where lower is better
     copy = _with_rows(
         db,
-        """INSERT INTO targets (plan_id, target_id, metric_zh, comparator, value, unit_zh, year, concept_id, source_line)
-           VALUES ('jincheng-2021-public-services-quality-life', 'x1', '养老机构护理型床位比例', '>=', 50, '%', 2025,
-                   'nursing-beds-share-in-elderly-care', 383),
-                  ('jincheng-2021-public-services-quality-life', 'x2', '城镇调查失业率', '<', 5, '%', 2025,
-                   'surveyed-urban-unemployment-rate', 1)""",
+        """INSERT INTO indicators (plan_id, indicator_id, name_zh, unit_zh, target_year, target_raw, target_value,
+                                  target_comparator, attribute, concept_id, source_line)
+           VALUES ('jincheng-2021-public-services-quality-life', 'x1', '城镇调查失业率', '%', 2025, '<5', 5, '<',
+                   'expected', 'surveyed-urban-unemployment-rate', 1),
+                  ('jincheng-2021-public-services-quality-life', 'x2', '城镇调查失业率', '%', 2025, '<6', 6, '<',
+                   'expected', 'surveyed-urban-unemployment-rate', 2)""",
     )
     try:
-        flags = query.less_ambitious(copy)
-        # compared with both provincial statements: 003's table row (55) and 000's text target (line 168, 不低于55%)
-        assert [
-            (f["concept_id"], f["city_plan_id"], f["city_target"], f["province_target"], f["province_plan_id"]) for f in flags
-        ] == [
-            ("nursing-beds-share-in-elderly-care", "jincheng-2021-public-services-quality-life", 50, 55, plan)
-            for plan in ("shanxi-2021-high-quality-life", "shanxi-2021-public-services")
-        ]
-        # 5 % unemployment is below the province's 5.5 %: more ambitious where lower is better, so not flagged
+        flags = query.less_ambitious(copy, "surveyed-urban-unemployment-rate")
+        assert [(f["city_line"], f["city_target"], f["province_target"]) for f in flags] == [(2, 6, 5.5)]
     finally:
         copy.execute("ROLLBACK")
 
@@ -209,7 +217,7 @@ def test_rows_in_another_unit_are_listed_but_not_plotted_on_the_concepts_axis(db
         assert {d["value"] for d in drawn.data} <= {r["baseline_value"] for r in found} | {
             r["target_value"] for r in found if r["plotted"]
         }
-        assert query.less_ambitious(copy, "nursing-beds-share-in-elderly-care") == []
+        assert all(f["city_line"] != 9 for f in query.less_ambitious(copy, "nursing-beds-share-in-elderly-care"))
     finally:
         copy.execute("ROLLBACK")
 
