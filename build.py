@@ -5,6 +5,7 @@ python build.py [--strict] [--force]     build everything (only what changed sin
 python build.py --check                  rebuild the packages in a temporary folder; fail if they differ from the committed ones
 python build.py add FILE [--plan-id ID]  copy a new plan document into datasets/sources/ and register it
 python build.py extract FILE --out DIR   read + extract + package one document into DIR (no site)
+python build.py i18n --missing           print the strings that lack English as a YAML skeleton to fill in
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     one = commands.add_parser("extract", help="read + extract + package one document into DIR (no site)")
     one.add_argument("file", type=Path)
     one.add_argument("--out", type=Path, required=True)
+    i18n = commands.add_parser("i18n", help="translation tools")
+    i18n.add_argument("--missing", action="store_true", required=True, help="print untranslated strings as YAML")
     return parser.parse_args(argv)
 
 
@@ -51,6 +54,8 @@ def run(args: argparse.Namespace) -> None:
 
     if args.command == "extract":
         pipeline.extract_file(args.file, args.out)
+    elif args.command == "i18n":
+        print(pipeline.missing_translations(paths), end="")
     elif args.check:
         pipeline.check(paths)
     else:

@@ -21,7 +21,7 @@ from .read import read_document
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
 from .sitecache import cached_mkdocs
-from .translate import EN_SOURCES, Coverage, load_translations, translate
+from .translate import EN_SOURCES, REPORTED, Coverage, check_coverage, load_translations, skeleton, translate
 
 Log = Callable[[str], None]
 
@@ -101,29 +101,36 @@ def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
         registry.link(records, concepts)
         translate(records, table, coverage)
     report_concepts(concepts, per_plan, log)
-    missing = sum(coverage.missing.values())
-    if missing:
-        log(f"translate: {missing} strings have no English yet")
-        if strict:
-            file, line, what = first_untranslated(paths, entries, per_plan)
-            raise PlanError(
-                f"no English for {what} (strict mode; {missing} strings in all)",
-                file,
-                line,
-                hint="run `python build.py i18n --missing` and add them to datasets/i18n/",
-            )
+    inconsistent = check_coverage(coverage, table, log)
+    if strict and coverage.missing_count(required=True):
+        file, line, what = first_untranslated(paths, entries, per_plan)
+        raise PlanError(
+            f"no English for {what} (strict mode; {coverage.missing_count(required=True)} names, titles, units, domains in all)",
+            file,
+            line,
+            hint="run `python build.py i18n --missing` and add the English to datasets/i18n/",
+        )
+    if strict and inconsistent:
+        raise PlanError(f"{inconsistent[0]} (strict mode)", paths.i18n, hint="use the glossary's rendering or record the reason")
     return per_plan, coverage, concepts, extract_keys
 
 
 def first_untranslated(paths: Paths, entries: list[dict], per_plan: dict[str, Records]) -> tuple[Path, int | None, str]:
-    """Where the first string without English comes from: its document and line, and what it is."""
+    """Where the first name, title, unit or domain without English comes from: its document and line, and what it is."""
     for entry in entries:
         for resource, pairs in EN_SOURCES.items():
             for row in per_plan[entry["plan_id"]][resource]:
                 for en, zh in pairs.items():
-                    if row.get(zh) and not row.get(en) and row.get("source_line"):
+                    if (resource, en) not in REPORTED and row.get(zh) and not row.get(en) and row.get("source_line"):
                         return paths.sources / entry["source"], row["source_line"], f"{row[zh]!r} ({resource}.{en})"
-    return paths.i18n, None, "some strings"
+    return paths.i18n, None, "some names, titles, units or domains"
+
+
+def missing_translations(paths: Paths) -> str:
+    """The untranslated strings of every registered plan as a YAML skeleton (`build.py i18n --missing`)."""
+    cache.use(cache.Cache(paths.cache))
+    _, coverage, *_ = curated_records(paths, False, {}, lambda _: None)
+    return skeleton(coverage)
 
 
 def check(paths: Paths, log: Log = print) -> None:
@@ -221,7 +228,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         db = connect(packages_new / "all")
         add_concepts(db, concepts)
         log("page     charts and pages")
-        writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs)
+        writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, coverage.rows())
         writer.write_all()
         writer.data_pages(downloads.page_context(files, catalog, texts), downloads.quality_context(reports, texts))
         log_text = record_changes(paths, packages_new, released, log)
