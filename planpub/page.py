@@ -58,8 +58,9 @@ def bilingual(row: dict, field: str, lang: str) -> str:
 class PageWriter:
     """Writes every page of the site into a docs folder."""
 
-    def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path):
+    def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, coverage: list[dict] | None = None):
         self.db, self.docs, self.env = db, docs, _environment()
+        self.coverage = coverage or []  # translation coverage rows for the About page
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
@@ -166,7 +167,7 @@ class PageWriter:
         self.plans()
         self.concepts()
         self.simple("projects", projects=query.projects(self.db), plans={p["plan_id"]: p for p in query.plans(self.db)})
-        self.simple("about")
+        self.simple("about", coverage=self.coverage)
 
     def data_pages(self, downloads: dict, quality: dict) -> None:
         """The Downloads page and the data-quality page linked from About (contexts from planpub.downloads)."""
