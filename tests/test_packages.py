@@ -103,7 +103,9 @@ def test_the_plan_source_is_the_government_publication_with_its_document_number(
     (source,) = meta["sources"]
     assert {key: value for key, value in source.items() if key != "sha256"} == {
         "title": "山西省“十四五”公共服务和社会保障事业规划",
+        "title_en": "Shanxi Province 14th Five-Year Plan for Public Services and Social Security Programmes",
         "issuer": "山西省人民政府",
+        "issuer_en": "Shanxi Provincial People's Government",
         "doc_number": "晋政发〔2021〕35号",
         "issue_date": "2021-10-08",
         "file": "datasets/sources/000_72d2194c0461514b.txt",
