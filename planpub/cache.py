@@ -109,7 +109,7 @@ class Cache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.used: dict[str, set[str]] = {}
-        self.hits = self.misses = 0
+        self.counts: dict[str, list[int]] = {}  # stage → [reused, computed]
 
     def _path(self, stage: str, key: str) -> Path:
         return self.folder / stage / f"{key}.json"
@@ -120,10 +120,11 @@ class Cache:
             return compute()
         self.used.setdefault(stage, set()).add(key)
         path = self._path(stage, key)
+        counts = self.counts.setdefault(stage, [0, 0])
         if path.exists():
-            self.hits += 1
+            counts[0] += 1
             return json.loads(path.read_text(encoding="utf-8"))
-        self.misses += 1
+        counts[1] += 1
         value = compute()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -143,6 +144,12 @@ class Cache:
             shutil.copytree(out, files.with_suffix(".tmp"), dirs_exist_ok=True)
             files.with_suffix(".tmp").rename(files)
         return value
+
+    def summary(self) -> str:
+        """What this build reused and what it computed, per stage: `extract 4 reused 1 computed, …`."""
+        return ", ".join(
+            f"{stage} {reused} reused {computed} computed" for stage, (reused, computed) in sorted(self.counts.items())
+        )
 
     def has(self, stage: str, key: str) -> bool:
         return self.folder is not None and self._path(stage, key).exists()

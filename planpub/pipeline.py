@@ -259,7 +259,8 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         site.swap_in(site_new, paths.site)
     store.prune()
     store.write_stamp({"inputs": inputs, "outputs": cache.outputs(paths), "extract": extract_keys, "docs": docs_key})
-    log(f"done     {paths.site}  (cache: {store.hits} reused, {store.misses} computed)")
+    log(f"cache    {store.summary()}")
+    log(f"done     {paths.site}")
     return BuildResult(records=empty_records(), coverage=coverage, reports=reports)
 
 
