@@ -162,3 +162,10 @@ def test_i18n_missing_command_prints_yaml_on_the_real_project():
     run = subprocess.run([sys.executable, "build.py", "i18n", "--missing"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert isinstance(yaml.safe_load(run.stdout) or {}, dict)
+
+
+def test_english_plan_page_shows_the_document_number_in_english_and_chinese_page_the_original(built):
+    page = html.unescape((built.site / "en" / "plans" / "shanxi-2021-public-services.html").read_text(encoding="utf-8"))
+    assert "Jin Zheng Fa [2021] No. 35" in page and "晋政发" not in page
+    zh = html.unescape((built.site / "plans" / "shanxi-2021-public-services.html").read_text(encoding="utf-8"))
+    assert "晋政发〔2021〕35号" in zh
