@@ -24,6 +24,9 @@ _KINDS = [
 ]
 # A table-of-contents entry ends in a page number, often after dots, a tab or spaces.
 _TOC_ENTRY = re.compile(r"(?:\.{2,}|…+|·{2,}|\t|\s{2,}|\s)\s*\d{1,3}\s*$")
+# It is searched in the line's end only: on a long run of spaces its overlapping `\s` alternatives backtrack
+# cubically (a heading followed by 20,000 spaces took hours); a page number and its leader fit in the tail.
+_TOC_TAIL = 12
 _TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 _MAX_TITLE = 40
 
@@ -46,7 +49,7 @@ def heading(line: str) -> tuple[str, str, str] | None:
 
 def _toc_lines(doc: Document, candidates: list[tuple[int, str, str, str]]) -> set[int]:
     """Lines of the printed table of contents: page-numbered entries, or entries repeated later in the body."""
-    toc = {i for i, _, _, _ in candidates if _TOC_ENTRY.search(doc.lines[i])}
+    toc = {i for i, _, _, _ in candidates if _TOC_ENTRY.search(doc.lines[i][-_TOC_TAIL:])}
     start = next((i for i, line in enumerate(doc.lines) if _TOC_TITLE.match(line)), None)
     if start is not None:
         later = [(label, title) for i, _, label, title in candidates if i > start]
