@@ -8,7 +8,8 @@ CJK = "\u3400-\u9fff"
 CN_NUM = "一二三四五六七八九十百零〇"
 # A single space between two word characters (Han, digit, letter) is a line-wrap artefact in these documents.
 _WRAP_SPACE = re.compile(rf"(?<=[{CJK}\w%.])[ \t]+(?=[{CJK}\w])")
-_PUNCT_SPACE = re.compile(r"(?<=[、，；：（“])\s+|\s+(?=[、，；：）”])")
+# `(?<!\s)`: try a run of spaces from its start only; retried from every space, a long run backtracked quadratically.
+_PUNCT_SPACE = re.compile(r"(?<=[、，；：（“])\s+|(?<!\s)\s+(?=[、，；：）”])")
 
 # Verbs that open a policy measure ("实施…工程。", "推进…") rather than name a project.
 _VERB_WORDS = (
