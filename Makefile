@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint browser clean
+.PHONY: site test check lint fonts browser clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 ## Set everything up and build site/ (and datasets/packages/)
-site: $(STAMP)
+site: $(STAMP) fonts
 	$(PY) build.py
 
 ## Run the whole test suite (installs Chromium for the browser tests if it is missing)
@@ -21,11 +21,16 @@ test: $(STAMP) browser
 	$(PY) build.py --check
 	$(PY) -m pytest
 
-## Debian's Chromium and a CJK font, for the browser tests and screenshots
-browser:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NOTO := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+## Debian's Noto Sans CJK: the build subsets it into the site's font (planpub/font.py)
+fonts:
+	@test -f $(NOTO) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+
+## Debian's Chromium (and the CJK font), for the browser tests and screenshots
+browser: fonts
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP)
 	$(PY) -m ruff format --check .

@@ -1,4 +1,8 @@
-"""Stage 7, chart: query results → Altair charts, as a Vega-Lite spec for the page and a static SVG (vl-convert)."""
+"""Stage 7, chart: query results → Altair charts, as a Vega-Lite spec for the page and a static SVG (vl-convert).
+
+Every chart carries the rows it draws as a table, shown beside it on the page. Text is set in the site's
+CJK font (`planpub.font`), so the SVG and the page render Chinese with the same glyphs.
+"""
 
 from __future__ import annotations
 
@@ -9,81 +13,138 @@ import altair as alt
 import vl_convert as vlc
 
 from . import cache
+from .font import FAMILY, register_for_charts
 
-_NUMBER_LOCALE = {
-    "zh": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-}
+# d3-format locales: numbers in the charts are formatted the way each language's readers expect.
+NUMBER_LOCALE = {"zh": "zh-CN", "en": "en-US"}
+_CONFIG = {"font": FAMILY, "title": {"fontSize": 15, "anchor": "start"}, "view": {"stroke": None}}
+_COLORS = ["#8c8c8c", "#1f6fb5"]  # baseline grey, target blue
 
 
 @dataclass
 class Chart:
-    """A chart ready for a page: its name, Vega-Lite spec, static SVG and the rows it draws."""
+    """A chart ready for a page: its name, Vega-Lite spec, static SVG and the table of what it draws."""
 
     name: str
+    title: str
     spec: dict
     svg: str
-    data: list[dict]
+    table: dict  # {"columns": [header, ...], "rows": [[cell, ...], ...]}
+    lang: str
 
 
-def _render(name: str, chart: alt.Chart, lang: str, data: list[dict]) -> Chart:
-    spec = chart.to_dict()
+def _render(name: str, title: str, chart: alt.TopLevelMixin, lang: str, table: dict) -> Chart:
+    register_for_charts()
+    spec = chart.configure(**_CONFIG).to_dict(validate=False)
+    spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
     svg = cache.memo(
         "svg",
-        cache.json_digest([spec, lang, vlc.__version__]),
-        lambda: vlc.vegalite_to_svg(spec, format_locale=_NUMBER_LOCALE[lang]),
+        cache.json_digest([spec, lang, vlc.__version__, FAMILY]),
+        lambda: vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[lang]),
     )
-    return Chart(name=name, spec=spec, svg=svg, data=data)
+    return Chart(name=f"{name}-{lang}", title=title, spec=spec, svg=svg, table=table, lang=lang)
+
+
+def _in(row: dict, field: str, lang: str) -> str:
+    return (row.get(f"{field}_{lang}") or row.get(f"{field}_zh") or "") if lang == "en" else (row.get(f"{field}_zh") or "")
 
 
 def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
     """Grouped bars: how many indicators, projects and targets each plan has."""
-    data = [{"plan": r[f"title_{lang}"] or r["title_zh"], "kind": t[r["kind"]], "count": r["n"]} for r in rows]
+    data = [{"plan": _in(r, "title", lang), "kind": t[r["kind"]], "count": r["n"]} for r in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=t["chart_counts_title"])
         .mark_bar()
         .encode(
-            y=alt.Y("plan:N", title=None, axis=alt.Axis(labelLimit=360)),
+            y=alt.Y("plan:N", title=None, axis=alt.Axis(labelLimit=300)),
             yOffset="kind:N",
             x=alt.X("count:Q", title=t["count"]),
             color=alt.Color("kind:N", title=t["kind"]),
             tooltip=[
                 alt.Tooltip("plan:N", title=t["plan"]),
                 alt.Tooltip("kind:N", title=t["kind"]),
-                alt.Tooltip("count:Q", title=t["count"]),
-            ],
-        )
-        .properties(width=520)
-    )
-    return _render("counts-by-plan", chart, lang, data)
-
-
-def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
-    """Baseline and target of each % indicator, one row per indicator."""
-    data = []
-    for r in rows:
-        name = r[f"name_{lang}"] or r["name_zh"]
-        data.append(
-            {"indicator": name, "year": str(r["baseline_year"] or ""), "series": t["baseline"], "value": r["baseline_value"]}
-        )
-        data.append({"indicator": name, "year": str(r["target_year"] or ""), "series": t["target"], "value": r["target_value"]})
-    chart = (
-        alt.Chart(alt.Data(values=data), title=t["chart_percent_title"])
-        .mark_point(filled=True, size=80)
-        .encode(
-            y=alt.Y("indicator:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("value:Q", title=f"{t['value']} (%)"),
-            color=alt.Color("series:N", title=None),
-            tooltip=[
-                alt.Tooltip("indicator:N", title=t["name"]),
-                alt.Tooltip("series:N", title=t["kind"]),
-                alt.Tooltip("year:N", title=t["year"]),
-                alt.Tooltip("value:Q", title=t["value"]),
+                alt.Tooltip("count:Q", title=t["count"], format=","),
             ],
         )
         .properties(width=420)
     )
-    return _render(f"{plan_id}-baseline-target", chart, lang, data)
+    table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
+    return _render("counts-by-plan", t["chart_counts_title"], chart, lang, table)
+
+
+def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict]:
+    data = []
+    for r in rows:
+        unit = _in(r, "unit", lang)
+        name = _in(r, "name", lang) + (f" ({r['sub_item_zh']})" if r.get("sub_item_zh") else "")
+        data.append(
+            {
+                "domain": _in(r, "domain", lang) or t["no_domain"],
+                "indicator": f"{name} ({unit})" if unit else name,
+                "baseline": r["baseline_value"],
+                "target": r["target_value"],
+                "baseline_label": f"{r['baseline_year'] or ''} {r['baseline_raw']}".strip(),
+                "target_label": f"{r['target_year'] or ''} {r['target_raw']}".strip(),
+                "bound": t[f"cmp_{r['target_comparator'] or '='}"],
+            }
+        )
+    return data
+
+
+def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.FacetChart:
+    """One row per indicator, each on its own scale from zero in its own unit: units never share an axis."""
+    x = alt.X(
+        "baseline:Q",
+        axis=alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None),
+        scale=alt.Scale(zero=True, nice=False, padding=16),
+    )
+    tooltip = [
+        alt.Tooltip("indicator:N", title=t["name"]),
+        alt.Tooltip("baseline_label:N", title=t["baseline"]),
+        alt.Tooltip("target_label:N", title=t["target"]),
+        alt.Tooltip("bound:N", title=t["comparator"]),
+    ]
+    series = [t["baseline"], t["target"]]
+    rule = alt.Chart().mark_rule(color="#b0b0b0", strokeWidth=2).encode(x=x, x2="target:Q")
+    points = (
+        alt.Chart()
+        .transform_fold(["baseline", "target"], as_=["key", "value"])
+        .transform_calculate(series=f"datum.key == 'baseline' ? {json.dumps(series[0])} : {json.dumps(series[1])}")
+        .mark_point(filled=True, size=80, opacity=1)
+        .encode(
+            x=alt.X("value:Q"),
+            color=alt.Color("series:N", scale=alt.Scale(domain=series, range=_COLORS), title=None),
+            shape=alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "triangle-right"]), title=None),
+            tooltip=tooltip,
+        )
+    )
+    start_label = alt.Chart().mark_text(dy=-11, fontSize=10, color=_COLORS[0]).encode(x=x, text="baseline_label:N")
+    end_label = alt.Chart().mark_text(dy=11, fontSize=10, color=_COLORS[1]).encode(x=alt.X("target:Q"), text="target_label:N")
+    layered = alt.layer(rule, points, start_label, end_label, data=alt.Data(values=rows)).properties(width=440, height=30)
+    header = alt.Header(
+        labelAngle=0,
+        labelAlign="left",
+        labelAnchor="start",
+        labelOrient="top",
+        labelLimit=440,
+        labelFontSize=12,
+        labelPadding=2,
+        title=None,
+    )
+    return layered.facet(row=alt.Row("indicator:N", header=header, sort=None), title=domain).resolve_scale(x="independent")
+
+
+def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
+    """Baseline → target of every indicator with two comparable numbers, grouped by domain, each on its own scale."""
+    data = _indicator_rows(rows, t, lang)
+    domains = list(dict.fromkeys(d["domain"] for d in data))
+    parts = [_domain_chart([d for d in data if d["domain"] == domain], domain, t) for domain in domains]
+    chart = alt.vconcat(*parts, title=t["chart_indicators_title"]).resolve_scale(color="shared")
+    table = {
+        "columns": [t["domain"], t["name"], t["baseline"], t["target"], t["comparator"]],
+        "rows": [[d["domain"], d["indicator"], d["baseline_label"], d["target_label"], d["bound"]] for d in data],
+    }
+    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], chart, lang, table)
 
 
 def spec_json(chart: Chart) -> str:
@@ -101,7 +162,7 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
     for r in rows:
         if not r["plotted"]:
             continue
-        plan = r[f"title_{lang}"] or r["title_zh"]
+        plan = _in(r, "title", lang)
         for series, year, value in (
             ("baseline", r["baseline_year"], r["baseline_value"]),
             ("target", r["target_year"], r["target_value"]),
@@ -118,7 +179,8 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
                     }
                 )
     unit = concept[f"unit_{lang}"]
-    base = alt.Chart(alt.Data(values=data), title=concept[f"name_{lang}"]).encode(
+    title = concept[f"name_{lang}"]
+    base = alt.Chart(alt.Data(values=data), title=title).encode(
         y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
     )
@@ -136,4 +198,8 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
         ],
     )
     chart = alt.layer(path, points).properties(width=420)
-    return _render(f"concept-{concept['concept_id']}", chart, lang, data)
+    table = {
+        "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
+        "rows": [[d["plan"], d["series"], d["year"], d["value"], d["line"]] for d in data],
+    }
+    return _render(f"concept-{concept['concept_id']}", title, chart, lang, table)

@@ -2,11 +2,20 @@
 
 Plan text is untrusted: every value goes through `esc`, which makes it inert as HTML,
 Markdown and template syntax, so it shows literally on the page.
+
+Adding a page type (the pattern every page below follows):
+1. write `planpub/templates/NAME.md.j2` (it gets `t` = UI strings, `lang`, `tr(row, field)`,
+   `docroot` = prefix for Markdown links to other pages, `root` = prefix for raw HTML URLs);
+2. write a function `def NAME(w: PageWriter) -> None` that asks `planpub.query` for its rows
+   and calls `w.both(template, path, **context)` (or `w.write(...)` once per language);
+3. append it to `PAGE_TYPES`. If it is a top-level section, add it to `nav` in mkdocs.yml;
+   otherwise link it from a table (DESIGN §5: keep the navigation short).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -27,6 +36,18 @@ def esc(value) -> str:
     return _MARKUP.sub(lambda m: f"&#{ord(m.group(0))};", text)
 
 
+def number(value) -> str:
+    """A number as printed in tables: integers without a trailing .0, never rounded."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def count(value: int) -> str:
+    """A count with thousands separators (the same in zh-CN and en)."""
+    return f"{value:,}"
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("planpub", "templates"),
@@ -37,19 +58,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["esc"] = esc
-    env.filters["num"] = lambda v: "" if v is None else esc(charts_number(v))
+    env.filters["num"] = lambda v: "" if v is None else esc(number(v))
+    env.filters["count"] = count
     return env
 
 
-def charts_number(value) -> str:
-    """A number as printed in tables: integers without a trailing .0, never rounded."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def bilingual(row: dict, field: str, lang: str) -> str:
-    """The field in the page's language, falling back to Chinese (shown marked) when English is missing."""
+    """The field in the page's language, falling back to Chinese when English is missing."""
     if lang == "en" and row.get(f"{field}_en"):
         return row[f"{field}_en"]
     return row.get(f"{field}_zh") or ""
@@ -58,118 +73,121 @@ def bilingual(row: dict, field: str, lang: str) -> str:
 class PageWriter:
     """Writes every page of the site into a docs folder."""
 
-    def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, coverage: list[dict] | None = None):
-        self.db, self.docs, self.env = db, docs, _environment()
-        self.coverage = coverage or []  # translation coverage rows for the About page
+    def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, sources: Path | None = None, facts: dict | None = None):
+        self.db, self.docs, self.sources, self.env = db, docs, sources, _environment()
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
+        # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
+        self.facts = facts or {}
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
         """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
-        depth = path.count("/") + (1 if lang == "en" else 0)
+        depth = path.count("/")
         target = self.docs / f"{path}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.env.get_template(template).render(
-            lang=lang, t=self.ui[lang], root="../" * depth, tr=lambda row, f: bilingual(row, f, lang), **context
+            lang=lang,
+            t=self.ui[lang],
+            docroot="../" * depth,
+            root="../" * (depth + (1 if lang == "en" else 0)),
+            tr=lambda row, f: bilingual(row, f, lang),
+            **context,
         )
         target.write_text(text, encoding="utf-8")
 
-    def write_chart(self, chart: charts.Chart) -> str:
-        """Save the SVG for no-script readers and downloads; returns its path relative to the docs root."""
+    def both(self, template: str, path: str, **context) -> None:
+        """The same page in every language."""
+        for lang in LANGS:
+            self.write(template, path, lang, **context)
+
+    def chart(self, chart: charts.Chart) -> dict:
+        """Save the chart's SVG (no-script readers, downloads); returns what `chart.md.j2` needs."""
         rel = f"assets/charts/{chart.name}.svg"
         (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (self.docs / rel).write_text(chart.svg, encoding="utf-8")
-        return rel
-
-    def chart_context(self, chart: charts.Chart) -> dict:
-        return {"name": chart.name, "spec": charts.spec_json(chart), "svg": self.write_chart(chart), "data": chart.data}
-
-    def home(self) -> None:
-        for lang in LANGS:
-            counts = charts.counts_by_plan(query.counts_by_plan(self.db), self.ui[lang], lang)
-            counts.name += f"-{lang}"
-            self.write(
-                "home.md.j2",
-                "index",
-                lang,
-                figures=query.headline(self.db),
-                plans=query.plans(self.db),
-                chart=self.chart_context(counts),
-            )
-
-    def plans(self) -> None:
-        all_plans = query.plans(self.db)
-        for lang in LANGS:
-            self.write("plans.md.j2", "plans/index", lang, plans=all_plans)
-        for plan in all_plans:
-            self.plan(plan)
-
-    def plan(self, plan: dict) -> None:
-        plan_id = plan["plan_id"]
-        percent = query.comparable_percentages(self.db, plan_id)
-        corrections = query.corrections(self.db, plan_id)
-        corrected = {f"{c['resource']}:{c['row_id']}" for c in corrections}
-        for lang in LANGS:
-            chart = None
-            if percent:
-                drawn = charts.baseline_to_target(plan_id, percent, self.ui[lang], lang)
-                drawn.name += f"-{lang}"
-                chart = self.chart_context(drawn)
-            self.write(
-                "plan.md.j2",
-                f"plans/{plan_id}",
-                lang,
-                plan=plan,
-                chart=chart,
-                indicators=query.indicators(self.db, plan_id),
-                sections=query.sections(self.db, plan_id),
-                projects=query.projects(self.db, plan_id),
-                targets=query.targets(self.db, plan_id),
-                corrections=corrections,
-                corrected=corrected,
-            )
-
-    def concepts(self) -> None:
-        """The indicator registry: an index of concepts and one comparison page per concept."""
-        index = query.concept_index(self.db)
-        flags = query.less_ambitious(self.db)
-        for lang in LANGS:
-            self.write("concepts.md.j2", "indicators/index", lang, concepts=index, flags=flags)
-        for item in index:
-            self.concept(item["concept_id"])
-
-    def concept(self, concept_id: str) -> None:
-        concept, found = query.concept(self.db, concept_id), query.concept_rows(self.db, concept_id)
-        drawable = not concept["scales_with_size"] and any(
-            r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
-        )
-        for lang in LANGS:
-            chart = None
-            if drawable:
-                drawn = charts.concept_comparison(concept, found, self.ui[lang], lang)
-                drawn.name += f"-{lang}"
-                chart = self.chart_context(drawn)
-            self.write(
-                "concept.md.j2",
-                f"indicators/{concept_id}",
-                lang,
-                concept=concept,
-                rows=found,
-                chart=chart,
-                flags=query.less_ambitious(self.db, concept_id),
-            )
-
-    def simple(self, name: str, **context) -> None:
-        for lang in LANGS:
-            self.write(f"{name}.md.j2", name, lang, **context)
+        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "svg": rel, "table": chart.table}
 
     def write_all(self) -> None:
-        self.home()
-        self.plans()
-        self.concepts()
-        self.simple("projects", projects=query.projects(self.db), plans={p["plan_id"]: p for p in query.plans(self.db)})
-        self.simple("about", coverage=self.coverage)
+        for page_type in PAGE_TYPES:
+            page_type(self)
 
     def data_pages(self, downloads: dict, quality: dict) -> None:
         """The Downloads page and the data-quality page linked from About (contexts from planpub.downloads)."""
-        self.simple("downloads", **downloads)
-        self.simple("quality", **quality)
+        self.both("downloads.md.j2", "downloads", **downloads)
+        self.both("quality.md.j2", "quality", **quality)
+
+
+PageType = Callable[[PageWriter], None]
+
+
+def home(w: PageWriter) -> None:
+    figures, plans = query.headline(w.db), query.plans(w.db)
+    for lang in LANGS:
+        drawn = w.chart(charts.counts_by_plan(query.counts_by_plan(w.db), w.ui[lang], lang))
+        w.write("home.md.j2", "index", lang, figures=figures, plans=plans, chart=drawn)
+
+
+def plans(w: PageWriter) -> None:
+    w.both("plans.md.j2", "plans/index", plans=query.plans(w.db), counts=query.plan_counts(w.db))
+
+
+def plan_pages(w: PageWriter) -> None:
+    for plan in query.plans(w.db):
+        plan_id = plan["plan_id"]
+        indicators = query.indicators(w.db, plan_id)
+        comparable = [i for i in indicators if query.comparable(i)]
+        context = {
+            "plan": plan,
+            "indicators": indicators,
+            "not_charted": [i for i in indicators if not query.comparable(i)],
+            "sections": query.sections(w.db, plan_id),
+            "boxes": query.boxes(w.db, plan_id),
+            "targets": query.targets(w.db, plan_id),
+            "resources": query.resource_counts(w.db, plan_id),
+            "corrections": query.corrections(w.db, plan_id),
+        }
+        context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
+        for lang in LANGS:
+            drawn = w.chart(charts.baseline_to_target(plan_id, comparable, w.ui[lang], lang)) if comparable else None
+            w.write("plan.md.j2", f"plans/{plan_id}", lang, chart=drawn, **context)
+
+
+def source_pages(w: PageWriter) -> None:
+    """Each raw document published as is (/sources/FILE) and as a page with a numbered anchor per line (#L12)."""
+    if w.sources is None:
+        return
+    for plan in query.plans(w.db):
+        raw = (w.sources / plan["source_file"]).read_bytes()
+        (w.docs / "sources").mkdir(parents=True, exist_ok=True)
+        (w.docs / "sources" / plan["source_file"]).write_bytes(raw)
+        lines = raw.decode("utf-8").splitlines()
+        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines)
+
+
+def projects(w: PageWriter) -> None:
+    w.both("projects.md.j2", "projects", plans=query.plans(w.db), boxes=query.boxes(w.db))
+
+
+def about(w: PageWriter) -> None:
+    coverage = w.facts.get("coverage", [])  # translation coverage rows (planpub.translate.Coverage.rows)
+    w.both("about.md.j2", "about", plans=query.plans(w.db), quality=query.quality(w.db), coverage=coverage, facts=w.facts)
+
+
+def concepts(w: PageWriter) -> None:
+    """The indicator registry: an index of concepts and one comparison page per concept."""
+    index = query.concept_index(w.db)
+    w.both("concepts.md.j2", "indicators/index", concepts=index, flags=query.less_ambitious(w.db))
+    for item in index:
+        concept_id = item["concept_id"]
+        concept, found = query.concept(w.db, concept_id), query.concept_rows(w.db, concept_id)
+        drawable = not concept["scales_with_size"] and any(
+            r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
+        )
+        flags = query.less_ambitious(w.db, concept_id)
+        for lang in LANGS:
+            drawn = w.chart(charts.concept_comparison(concept, found, w.ui[lang], lang)) if drawable else None
+            w.write("concept.md.j2", f"indicators/{concept_id}", lang, concept=concept, rows=found, chart=drawn, flags=flags)
+
+
+# Every page type, in build order. The Downloads and data-quality pages come from `PageWriter.data_pages`,
+# called by the pipeline with the files it wrote.
+PAGE_TYPES: list[PageType] = [home, plans, plan_pages, source_pages, projects, concepts, about]

@@ -64,22 +64,47 @@ def counts_by_plan(db) -> list[dict]:
     )
 
 
+def plan_counts(db) -> dict[str, dict]:
+    """Per plan: how many indicators (binding/expected), sections, projects, boxes and targets."""
+    found = rows(
+        db,
+        """SELECT p.plan_id,
+                  (SELECT count(*) FROM indicators i WHERE i.plan_id = p.plan_id) AS indicators,
+                  (SELECT count(*) FROM indicators i WHERE i.plan_id = p.plan_id AND attribute = 'binding') AS binding,
+                  (SELECT count(*) FROM indicators i WHERE i.plan_id = p.plan_id AND attribute = 'expected') AS expected,
+                  (SELECT count(*) FROM sections s WHERE s.plan_id = p.plan_id) AS sections,
+                  (SELECT count(*) FROM projects j WHERE j.plan_id = p.plan_id) AS projects,
+                  (SELECT count(DISTINCT box_no) FROM projects j WHERE j.plan_id = p.plan_id) AS boxes,
+                  (SELECT count(*) FROM targets g WHERE g.plan_id = p.plan_id) AS targets
+           FROM plans p""",
+    )
+    return {r["plan_id"]: r for r in found}
+
+
+def resource_counts(db, plan_id: str) -> dict:
+    return plan_counts(db)[plan_id]
+
+
+# Why an indicator is left out of the baseline → target chart (a key of datasets/ui.yaml), or NULL when it is drawn.
+_CHART_GAP = """CASE WHEN baseline_value IS NULL AND target_value IS NULL THEN 'gap_no_numbers'
+                     WHEN baseline_value IS NULL THEN 'gap_no_baseline'
+                     WHEN target_value IS NULL THEN 'gap_no_target'
+                     WHEN coalesce(target_qualifier, '') <> '' THEN 'gap_qualifier'
+                END"""
+
+
 def indicators(db, plan_id: str) -> list[dict]:
-    return rows(db, "SELECT * FROM indicators WHERE plan_id = ? ORDER BY indicator_id", [plan_id])
-
-
-def comparable_percentages(db, plan_id: str) -> list[dict]:
-    """Indicators in % with a numeric baseline and target: the ones that can share one axis honestly."""
+    """The plan's indicators in table order, each with `chart_gap` (why it cannot be charted, or None)."""
     return rows(
         db,
-        """SELECT indicator_id, name_zh, name_en, domain_zh, domain_en, baseline_value, target_value,
-                  target_comparator, baseline_year, target_year
-           FROM indicators
-           WHERE plan_id = ? AND unit_zh = '%' AND baseline_value IS NOT NULL AND target_value IS NOT NULL
-             AND target_qualifier = '' IS NOT FALSE
-           ORDER BY indicator_id""",
+        f"SELECT *, {_CHART_GAP} AS chart_gap FROM indicators WHERE plan_id = ? ORDER BY source_line, indicator_id",
         [plan_id],
     )
+
+
+def comparable(indicator: dict) -> bool:
+    """Baseline and target are both single numbers of the same quantity, so they can share an axis."""
+    return indicator["chart_gap"] is None
 
 
 def sections(db, plan_id: str) -> list[dict]:
@@ -94,6 +119,17 @@ def projects(db, plan_id: str | None = None) -> list[dict]:
 def corrections(db, plan_id: str) -> list[dict]:
     """Maintainers' corrections to the plan's rows (datasets/overrides), in the order they were applied."""
     return rows(db, "SELECT * FROM corrections WHERE plan_id = ? ORDER BY correction_id", [plan_id])
+def boxes(db, plan_id: str | None = None) -> list[dict]:
+    """Projects grouped by plan and box (专栏), in document order: one dict per box with its `items`."""
+    grouped: list[dict] = []
+    for item in projects(db, plan_id):
+        key = (item["plan_id"], item["box_no"], item["box_title_zh"])
+        if not grouped or grouped[-1]["key"] != key:
+            grouped.append(
+                {"key": key, "items": [], **{k: item[k] for k in ("plan_id", "box_no", "box_title_zh", "box_title_en")}}
+            )
+        grouped[-1]["items"].append(item)
+    return grouped
 
 
 def targets(db, plan_id: str) -> list[dict]:
@@ -212,4 +248,17 @@ def less_ambitious(db, concept_id: str | None = None) -> list[dict]:
                                      ELSE city.target_value > prov.target_value END {where}
            ORDER BY city.concept_id, city.plan_id, prov.plan_id, city.source_line, prov.source_line""",
         params,
+
+def quality(db) -> list[dict]:
+    """Per plan, what the extraction could and could not turn into numbers or English (for the About page)."""
+    return rows(
+        db,
+        """SELECT p.plan_id, p.title_zh, p.title_en,
+                  count(i.indicator_id) AS indicators,
+                  count(i.baseline_value) AS baseline_numeric,
+                  count(i.target_value) AS target_numeric,
+                  count(i.indicator_id) FILTER (WHERE coalesce(i.target_qualifier, '') <> '') AS qualified,
+                  count(i.indicator_id) FILTER (WHERE coalesce(i.name_en, '') = '') AS name_en_missing
+           FROM plans p LEFT JOIN indicators i USING (plan_id)
+           GROUP BY ALL ORDER BY p.plan_id""",
     )

@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+import material
 import vl_convert as vlc
 
-from . import cache
+from . import cache, font
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
-# Template overrides of the theme (see theme/main.html: page titles stay escaped).
+# Template overrides for Material (see theme/main.html: escaped page titles, per-language search); added here so mkdocs.yml stays plain.
 THEME = Path(__file__).parent / "theme"
+# Interface text Material itself shows on the Chinese pages (search box, buttons): the font must cover it too.
+_MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
 
 
 def write_assets(docs: Path) -> None:
-    """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN) and styles."""
-    (docs / "assets/js").mkdir(parents=True, exist_ok=True)
-    (docs / "assets/css").mkdir(parents=True, exist_ok=True)
+    """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font."""
+    for folder in ("js", "css", "fonts"):
+        (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
     bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
     (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
-    shutil.copy(ASSETS / "charts.js", docs / "assets/js/charts.js")
+    for script in ("charts.js", "filter.js"):
+        shutil.copy(ASSETS / script, docs / "assets/js" / script)
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")
+    write_font(docs)
+
+
+def site_chars(docs: Path) -> set[str]:
+    """Every character the pages, charts and Material's Chinese interface can show."""
+    chars = set(_MATERIAL_ZH.read_text(encoding="utf-8"))
+    for path in docs.rglob("*.md"):
+        chars |= set(path.read_text(encoding="utf-8"))
+    for path in docs.glob("assets/charts/*.svg"):
+        chars |= font.svg_chars(path.read_text(encoding="utf-8"))
+    return chars
+
+
+def write_font(docs: Path) -> None:
+    """The subset web font for the pages, and each chart SVG made self-contained with its own few glyphs."""
+    chars = "".join(sorted(site_chars(docs)))
+    key = cache.digest(chars, str(font.source_font()), font.FONTTOOLS_VERSION)
+    web_font = base64.b64decode(cache.memo("font", key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
+    (docs / font.SITE_FONT).write_bytes(web_font)
+    shutil.copy(ASSETS / "fonts/OFL.txt", docs / "assets/fonts/OFL.txt")
+    for path in docs.glob("assets/charts/*.svg"):
+        path.write_text(font.embed_in_svg(path.read_text(encoding="utf-8"), web_font), encoding="utf-8")
 
 
 class _Collect(logging.Handler):
@@ -51,6 +79,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out))
         config.theme.dirs.insert(0, str(THEME))
         build(config)
+        split_search_index(out)
     except MkDocsException as exc:
         detail = "\n    ".join(collect.messages[:20])
         raise PlanError(
@@ -58,6 +87,25 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         ) from None
     finally:
         logger.removeHandler(collect)
+
+
+def split_search_index(site: Path) -> None:
+    """One search index per language (search/ for Chinese, en/search/ for English), so a search on one
+    side finds only that side's pages. MkDocs writes a single index holding both; theme/main.html points
+    the English pages at their own."""
+    path = site / "search" / "search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    english = [doc for doc in index["docs"] if doc["location"].startswith("en/")]
+    chinese = [doc for doc in index["docs"] if not doc["location"].startswith("en/")]
+    for doc in english:
+        doc["location"] = doc["location"].removeprefix("en/")
+    _write_index(path, {**index, "docs": chinese})
+    _write_index(site / "en" / "search" / "search_index.json", {"config": {**index["config"], "lang": ["en"]}, "docs": english})
+
+
+def _write_index(path: Path, index: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def swap_in(new: Path, target: Path) -> None:

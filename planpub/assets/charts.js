@@ -1,6 +1,14 @@
 // Draw every chart of the page from its inline Vega-Lite spec, with the site's own copy of vega-embed.
-document.querySelectorAll("script.vega-spec").forEach(function (holder) {
-  var target = document.querySelector('.vega-target[data-chart="' + holder.dataset.chart + '"]');
-  if (!target || typeof vegaEmbed !== "function") return;
-  vegaEmbed(target, JSON.parse(holder.textContent), { actions: false, renderer: "svg" });
+// The static SVG shown without scripts comes back if drawing fails, so a reader always gets a chart.
+document.querySelectorAll("figure.chart").forEach(function (figure) {
+  var holder = figure.querySelector("script.vega-spec");
+  var target = figure.querySelector(".vega-target");
+  if (!holder || !target || typeof vegaEmbed !== "function") return;
+  var spec = JSON.parse(holder.textContent);
+  var locale = spec.usermeta && spec.usermeta.formatLocale;
+  var fallback = target.innerHTML;
+  target.innerHTML = "";
+  vegaEmbed(target, spec, { actions: false, renderer: "svg", formatLocale: locale })
+    .then(function () { figure.classList.add("drawn"); })
+    .catch(function (error) { target.innerHTML = fallback; console.warn("chart not drawn", error); });
 });
