@@ -29,11 +29,12 @@ class Chart:
     title: str
     spec: dict
     svg: str
+    data: list[dict]  # the rows drawn
     table: dict  # {"columns": [header, ...], "rows": [[cell, ...], ...]}
     lang: str
 
 
-def _render(name: str, title: str, chart: alt.TopLevelMixin, lang: str, table: dict) -> Chart:
+def _render(name: str, title: str, chart: alt.TopLevelMixin, lang: str, data: list[dict], table: dict) -> Chart:
     register_for_charts()
     spec = chart.configure(**_CONFIG).to_dict(validate=False)
     spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
@@ -42,7 +43,7 @@ def _render(name: str, title: str, chart: alt.TopLevelMixin, lang: str, table: d
         cache.json_digest([spec, lang, vlc.__version__, FAMILY]),
         lambda: vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[lang]),
     )
-    return Chart(name=f"{name}-{lang}", title=title, spec=spec, svg=svg, table=table, lang=lang)
+    return Chart(name=f"{name}-{lang}", title=title, spec=spec, svg=svg, data=data, table=table, lang=lang)
 
 
 def _in(row: dict, field: str, lang: str) -> str:
@@ -69,7 +70,7 @@ def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
         .properties(width=420)
     )
     table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
-    return _render("counts-by-plan", t["chart_counts_title"], chart, lang, table)
+    return _render("counts-by-plan", t["chart_counts_title"], chart, lang, data, table)
 
 
 def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict]:
@@ -144,7 +145,7 @@ def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: 
         "columns": [t["domain"], t["name"], t["baseline"], t["target"], t["comparator"]],
         "rows": [[d["domain"], d["indicator"], d["baseline_label"], d["target_label"], d["bound"]] for d in data],
     }
-    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], chart, lang, table)
+    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], chart, lang, data, table)
 
 
 def spec_json(chart: Chart) -> str:
@@ -202,4 +203,4 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
         "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
         "rows": [[d["plan"], d["series"], d["year"], d["value"], d["line"]] for d in data],
     }
-    return _render(f"concept-{concept['concept_id']}", title, chart, lang, table)
+    return _render(f"concept-{concept['concept_id']}", title, chart, lang, data, table)

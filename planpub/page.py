@@ -177,15 +177,18 @@ def concepts(w: PageWriter) -> None:
     index = query.concept_index(w.db)
     w.both("concepts.md.j2", "indicators/index", concepts=index, flags=query.less_ambitious(w.db))
     for item in index:
-        concept_id = item["concept_id"]
-        concept, found = query.concept(w.db, concept_id), query.concept_rows(w.db, concept_id)
-        drawable = not concept["scales_with_size"] and any(
-            r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
-        )
-        flags = query.less_ambitious(w.db, concept_id)
-        for lang in LANGS:
-            drawn = w.chart(charts.concept_comparison(concept, found, w.ui[lang], lang)) if drawable else None
-            w.write("concept.md.j2", f"indicators/{concept_id}", lang, concept=concept, rows=found, chart=drawn, flags=flags)
+        concept_page(w, item["concept_id"])
+
+
+def concept_page(w: PageWriter, concept_id: str) -> None:
+    concept, found = query.concept(w.db, concept_id), query.concept_rows(w.db, concept_id)
+    drawable = not concept["scales_with_size"] and any(
+        r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
+    )
+    flags = query.less_ambitious(w.db, concept_id)
+    for lang in LANGS:
+        drawn = w.chart(charts.concept_comparison(concept, found, w.ui[lang], lang)) if drawable else None
+        w.write("concept.md.j2", f"indicators/{concept_id}", lang, concept=concept, rows=found, chart=drawn, flags=flags)
 
 
 # Every page type, in build order. The Downloads and data-quality pages come from `PageWriter.data_pages`,

@@ -248,6 +248,8 @@ def less_ambitious(db, concept_id: str | None = None) -> list[dict]:
                                      ELSE city.target_value > prov.target_value END {where}
            ORDER BY city.concept_id, city.plan_id, prov.plan_id, city.source_line, prov.source_line""",
         params,
+    )
+
 
 def quality(db) -> list[dict]:
     """Per plan, what the extraction could and could not turn into numbers or English (for the About page)."""

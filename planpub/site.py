@@ -31,6 +31,9 @@ def write_assets(docs: Path) -> None:
     for script in ("charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")
+    # Beside Material's search worker, which it wraps (see theme/main.html).
+    (docs / "assets/javascripts/workers").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ASSETS / "query-stemming.js", docs / "assets/javascripts/workers/query-stemming.js")
     write_font(docs)
 
 
@@ -80,6 +83,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         config.theme.dirs.insert(0, str(THEME))
         build(config)
         split_search_index(out)
+        write_sitemaps(out)
     except MkDocsException as exc:
         detail = "\n    ".join(collect.messages[:20])
         raise PlanError(
@@ -101,6 +105,21 @@ def split_search_index(site: Path) -> None:
         doc["location"] = doc["location"].removeprefix("en/")
     _write_index(path, {**index, "docs": chinese})
     _write_index(site / "en" / "search" / "search_index.json", {"config": {**index["config"], "lang": ["en"]}, "docs": english})
+
+
+_EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+
+
+def write_sitemaps(site: Path) -> None:
+    """An empty sitemap.xml in every folder that holds pages.
+
+    The site has no fixed address (any host, any sub-path, file://), so a sitemap cannot list absolute URLs
+    (MkDocs would write "None/..."). Material's language selector fetches sitemap.xml beside each hreflang
+    alternate; an empty one there means no 404, and the selector then simply follows the link to the twin page.
+    """
+    (site / "sitemap.xml.gz").unlink(missing_ok=True)
+    for folder in {page.parent for page in site.rglob("*.html")}:
+        (folder / "sitemap.xml").write_text(_EMPTY_SITEMAP, encoding="utf-8")
 
 
 def _write_index(path: Path, index: dict) -> None:

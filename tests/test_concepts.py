@@ -11,7 +11,7 @@ from planpub import chart, query
 from planpub.concepts import link, load_concepts, named_rows, normalise, unmatched, unused_aliases
 from planpub.config import load_yaml
 from planpub.errors import PlanError
-from planpub.page import PageWriter
+from planpub.page import PageWriter, concept_page
 from planpub.schema import RESOURCES, empty_records, new_row
 
 
@@ -238,7 +238,7 @@ def test_a_target_stated_only_in_words_is_shown_as_text_not_plotted(built, db, u
         found = query.concept_rows(copy, "life-expectancy")
         drawn = chart.concept_comparison(query.concept(copy, "life-expectancy"), found, ui, "en")
         assert drawn.data and all(d["line"] != 11 for d in drawn.data)
-        PageWriter(copy, load_yaml(built.datasets / "ui.yaml"), tmp_path).concept("life-expectancy")
+        concept_page(PageWriter(copy, load_yaml(built.datasets / "ui.yaml"), tmp_path), "life-expectancy")
         page = (tmp_path / "indicators" / "life-expectancy.en.md").read_text(encoding="utf-8")
         row = next(line for line in page.splitlines() if "完成省下达目标" in line)
         assert "stated only in words: not plotted" in row

@@ -1,0 +1,216 @@
+"""The built site in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), served from
+127.0.0.1 under a sub-path: pages load cleanly, charts draw, the language switcher, downloads and search work,
+and no request leaves localhost. Screenshots for a person to look at go to tests/screenshots/ (git-ignored)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+SUB = "/sub/path/"
+PLAN = "xinzhou-2021-public-services"
+# One of each page type, as paths below the language root.
+PAGE_TYPES = [
+    "index.html",
+    "plans/index.html",
+    f"plans/{PLAN}.html",
+    f"sources/{PLAN}.html",
+    "projects.html",
+    "indicators/index.html",
+    "downloads.html",
+    "about.html",
+]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing: run `make browser`")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    """The built site under /sub/path/ on a local port; yields the site's base URL."""
+    root = tmp_path_factory.mktemp("www")
+    shutil.copytree(built.site, root / SUB.strip("/"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{SUB}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A fresh page that records every request and every console error or uncaught exception."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(**options)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+
+    def open(self, url: str):
+        response = self.page.goto(url, wait_until="networkidle")
+        assert response is not None and response.ok, url
+        return self.page
+
+
+@pytest.fixture
+def visit(browser):
+    opened: list[Visit] = []
+
+    def make(**options) -> Visit:
+        opened.append(Visit(browser, **options))
+        return opened[-1]
+
+    yield make
+    for v in opened:
+        v.context.close()
+
+
+def test_every_page_type_loads_in_both_languages_without_console_errors_or_outside_requests(server, visit):
+    v = visit()
+    for lang_root in ("", "en/"):
+        for path in PAGE_TYPES:
+            page = v.open(server + lang_root + path)
+            assert page.locator("h1").count() >= 1, path
+            assert page.get_attribute("html", "lang") == ("en" if lang_root else "zh")
+    assert v.errors == []
+    hosts = {urlparse(url).hostname for url in v.requests if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("lang_root, word", [("", "基期值"), ("en/", "Baseline")])
+def test_plan_chart_draws_marks_in_the_page_language(server, visit, lang_root, word):
+    page = visit().open(f"{server}{lang_root}plans/{PLAN}.html")
+    page.wait_for_selector("figure.chart.drawn .vega-target svg", timeout=15000)
+    marks = page.locator("figure.chart.drawn .vega-target svg .mark-symbol path")
+    assert marks.count() > 10
+    assert word in page.locator("figure.chart.drawn .vega-target svg").first.text_content()
+
+
+def test_home_chart_draws_one_bar_per_row_of_its_data_table(server, visit):
+    page = visit().open(server)
+    page.wait_for_selector("figure.chart.drawn", timeout=15000)
+    rows = page.locator("figure.chart .chart-data tbody tr").count()
+    assert rows >= 1
+    assert page.locator("figure.chart .vega-target svg .mark-rect path").count() == rows
+
+
+def test_without_scripts_the_static_svg_chart_is_shown(server, visit):
+    page = visit(java_script_enabled=False).open(f"{server}en/plans/{PLAN}.html")
+    img = page.locator("figure.chart .vega-target img").first
+    assert img.evaluate("i => i.complete && i.naturalWidth > 100")
+
+
+def test_language_switcher_lands_on_the_twin_page(server, visit):
+    page = visit().open(f"{server}plans/{PLAN}.html")
+    zh_headings = page.locator("h2").all_text_contents()
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == f"{server}en/plans/{PLAN}.html"
+    assert page.get_attribute("html", "lang") == "en"
+    assert "Indicators" in page.locator("h2").all_text_contents()
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="zh"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == f"{server}plans/{PLAN}.html"
+    assert page.locator("h2").all_text_contents() == zh_headings
+
+
+def test_download_and_source_links_resolve(server, visit):
+    page = visit().open(f"{server}en/plans/{PLAN}.html")
+    for selector in ('a[href$="indicators.csv"]', "a.chart-download", 'a[href$=".txt"]'):
+        href = page.locator(selector).first.get_attribute("href")
+        response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+        assert response.ok and len(response.body()) > 200, selector
+    # A source-line link in the indicator table opens the raw line, highlighted as the target.
+    link = page.locator("table a[href*='sources/'][href*='#L']").first
+    line = link.get_attribute("href").rsplit("#L", 1)[1]
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".line:target").get_attribute("id") == f"L{line}"
+
+
+def _search(page, term: str) -> list[str]:
+    """Type a query (again, until the search worker has loaded its index) and return the result links."""
+    box = page.locator("input.md-search__input")
+    for _ in range(20):
+        box.fill(term)
+        box.press("End")  # Material searches on key events
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=1000)
+            break
+        except Exception:  # the worker was not ready: the query is typed again
+            box.fill("")
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def test_search_in_chinese_finds_chinese_pages_only(server, visit):
+    found = _search(visit().open(server), "养老机构")
+    assert any(f"plans/{PLAN}.html" in url for url in found)
+    assert not any("/en/" in url for url in found)
+
+
+def test_search_in_english_is_stemmed_and_finds_english_pages_only(server, visit):
+    found = _search(visit().open(server + "en/"), "comparing")  # the pages say "compared"
+    assert any(url.startswith(server + "en/indicators/index.html") for url in found)
+    assert all(url.startswith(server + "en/") for url in found)
+
+
+def test_chinese_text_renders_with_the_site_font_not_a_fallback(server, visit):
+    v = visit()
+    page = v.open(f"{server}plans/{PLAN}.html")
+    page.wait_for_selector("figure.chart.drawn", timeout=15000)
+    cdp = v.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    for selector in ("h1", "article table td", ".vega-target svg text"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)
+
+
+@pytest.mark.parametrize("lang_root, lang", [("", "zh"), ("en/", "en")])
+def test_screenshots_of_home_and_a_plan_page(server, visit, lang_root, lang):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    v = visit(viewport={"width": 1280, "height": 900})
+    for name, path in (("home", ""), ("plan", f"plans/{PLAN}.html")):
+        page = v.open(server + lang_root + path)
+        page.wait_for_selector("figure.chart.drawn", timeout=15000)
+        out = SCREENSHOTS / f"{name}-{lang}.png"
+        page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 20000
