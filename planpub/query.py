@@ -119,6 +119,8 @@ def projects(db, plan_id: str | None = None) -> list[dict]:
 def corrections(db, plan_id: str) -> list[dict]:
     """Maintainers' corrections to the plan's rows (datasets/overrides), in the order they were applied."""
     return rows(db, "SELECT * FROM corrections WHERE plan_id = ? ORDER BY correction_id", [plan_id])
+
+
 def boxes(db, plan_id: str | None = None) -> list[dict]:
     """Projects grouped by plan and box (专栏), in document order: one dict per box with its `items`."""
     grouped: list[dict] = []

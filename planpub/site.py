@@ -16,7 +16,7 @@ from . import cache, font
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
-# Template overrides for Material (see theme/main.html: escaped page titles, per-language search); added here so mkdocs.yml stays plain.
+# Template overrides for Material (theme/main.html: escaped page titles, per-language search), kept out of mkdocs.yml.
 THEME = Path(__file__).parent / "theme"
 # Interface text Material itself shows on the Chinese pages (search box, buttons): the font must cover it too.
 _MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
