@@ -100,7 +100,7 @@ def svg_chars(svg: str) -> set[str]:
 
 def embed_in_svg(svg: str, font: bytes) -> str:
     """The SVG with an @font-face holding just the glyphs its text needs, so it renders the same anywhere."""
-    glyphs = _subset(TTFont(io.BytesIO(font), recalcBBoxes=False), "".join(sorted(svg_chars(svg))) + " ")
+    glyphs = _subset(TTFont(io.BytesIO(font), recalcBBoxes=False, recalcTimestamp=False), "".join(sorted(svg_chars(svg))) + " ")
     data = base64.b64encode(glyphs).decode("ascii")
     style = (
         f'<defs><style>@font-face{{font-family:"{FAMILY}";src:url(data:font/woff;base64,{data}) format("woff")}}</style></defs>'
