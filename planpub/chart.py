@@ -67,7 +67,8 @@ def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
                 alt.Tooltip("count:Q", title=t["count"], format=","),
             ],
         )
-        .properties(width=420)
+        # Browsers measure CJK labels a little short before the web font loads: pad so none is clipped.
+        .properties(width=420, padding={"left": 40, "right": 5, "top": 5, "bottom": 5})
     )
     table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
     return _render("counts-by-plan", t["chart_counts_title"], chart, lang, data, table)
@@ -77,7 +78,7 @@ def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict
     data = []
     for r in rows:
         unit = _in(r, "unit", lang)
-        name = _in(r, "name", lang) + (f" ({r['sub_item_zh']})" if r.get("sub_item_zh") else "")
+        name = _in(r, "name", lang) + (f" ({_in(r, 'sub_item', lang)})" if r.get("sub_item_zh") else "")
         data.append(
             {
                 "domain": _in(r, "domain", lang) or t["no_domain"],

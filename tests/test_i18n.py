@@ -169,3 +169,31 @@ def test_english_plan_page_shows_the_document_number_in_english_and_chinese_page
     assert "Jin Zheng Fa [2021] No. 35" in page and "晋政发" not in page
     zh = html.unescape((built.site / "plans" / "shanxi-2021-public-services.html").read_text(encoding="utf-8"))
     assert "晋政发〔2021〕35号" in zh
+
+
+def _chart_labels(node, keys=("indicator", "domain", "plan")):
+    """Every label value under the given keys anywhere in a chart spec."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, str):
+                yield value
+            else:
+                yield from _chart_labels(value, keys)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _chart_labels(item, keys)
+
+
+def test_english_chart_labels_have_no_chinese_including_sub_items(built):
+    import json
+
+    cjk = re.compile("[\u3400-\u9fff]")
+    pages = sorted((built.site / "en" / "plans").glob("*.html")) + [built.site / "en" / "index.html"]
+    labels = []
+    for page in pages:
+        for spec in re.findall(
+            r'<script type="application/json" class="vega-spec"[^>]*>(.*?)</script>', page.read_text("utf-8"), re.S
+        ):
+            labels += list(_chart_labels(json.loads(html.unescape(spec))))
+    assert len(labels) > 50
+    assert [label for label in labels if cjk.search(label)] == []
