@@ -33,9 +33,11 @@ _PRE = {
 _POST = {"及以上": ">=", "以上": ">=", "左右": "~", "以内": "<=", "以下": "<="}
 _PRE_RE = "|".join(sorted(_PRE, key=len, reverse=True))
 _VALUE = re.compile(
-    rf"(?P<pre>{_PRE_RE})?\s*(?P<num>\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s*(?P<unit>{_UNIT})"
+    rf"(?P<pre>{_PRE_RE})?\s*(?P<num>(?<!\d)\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s*(?P<unit>{_UNIT})"
     rf"\s*(?P<post>及以上|以上|左右|以内|以下)?"
 )
+# (?<!\d): a number starts where its digit run starts. A match can never begin inside a run (no unit starts with a
+# digit), and without the guard the scan restarted from every digit of a long run: quadratic.
 _HAS_NUMBER = re.compile(r"\d|至少|不少于|每")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?]+")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
@@ -43,6 +45,12 @@ _PAST_SECTION = re.compile(r"基础|回顾|成就|现状|形势|发展环境|背
 _PAST_SENTENCE = re.compile(r"截至|截止|以来|过去|期间")
 _PAST_CLAUSE = re.compile(r"已经|已达|已建成|已实现|已有")
 _NEAR_PRE = re.compile(rf"({_PRE_RE})[^，,；;。]{{0,12}}$")
+_NEAR = 20  # the longest _NEAR_PRE match (4 + 12 characters, or one more before a final newline), with margin
+_METRIC_MAX = 40
+_AFTER_END = re.compile(r"[和及与、，]|以及")
+_LETTER = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_RANGE_AFTER = re.compile(r"\s*[-—~～至到]\s*\d|\.\d")
 _FUTURE_YEAR = re.compile(r"(?:到|至|力争到|力争)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:底|末)?前")
 _PERIOD_END = re.compile(r"“十([一二三四五六七八九])五”(?:期末|末)")
 _LEADING = re.compile(
@@ -108,37 +116,79 @@ def _targets_in(sentence: str, previous_plan: str) -> list[tuple[int, str, str, 
         original = sentence[start : clause.end()]
         if _PAST_CLAUSE.search(text):
             continue
-        previous_end = 0
+        previous_end, after_of = 0, _AfterWords(original)
         for m in _VALUE.finditer(text):
             if not _plausible(text, m):
                 continue
             num = m["num"]
             value = _CN_DIGIT[num] if num in _CN_DIGIT else (float(num) if "." in num else int(num))
-            pre = m["pre"] or ((near := _NEAR_PRE.search(text[: m.start()])) and near[1]) or ""
+            near = _NEAR_PRE.search(text[max(0, m.start() - _NEAR) : m.start()])
+            pre = m["pre"] or (near and near[1]) or ""
             comparator = _POST.get(m["post"] or "") or _PRE.get(pre, "=")
-            after = re.split(r"[和及与、，]|以及", original[m.end() :].lstrip("的 "), maxsplit=1)[0].rsplit("的", 1)[-1]
+            after = after_of(m.end())
             before = re.sub(r"^(?:和|及|以及|、|与)", "", original[previous_end : m.start()].strip())
             previous_end = m.end()
             metric = _metric(before, after)
-            if metric and len(metric) <= 40:
+            if metric and len(metric) <= _METRIC_MAX:
                 found.append((start + m.start(), metric, comparator, value, m["unit"], original.strip()))
     return found
 
 
+class _AfterWords:
+    """What follows a number up to the next 和/及/与/、/， (after its last 的), in time linear in the clause.
+
+    The separator, the last 的 and the non-space positions are found once per stretch between separators and
+    shared by every number in it. The words are cut after _METRIC_MAX + 1 non-space characters: a longer tail
+    makes a metric longer than _METRIC_MAX (`squash` only removes spaces), rejected either way.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text, self.stop, self.last_de, self.solid = text, -1, -1, [0]
+
+    def __call__(self, end: int) -> str:
+        text, begin = self.text, end
+        while begin < len(text) and text[begin] in "的 ":
+            begin += 1
+        if self.stop < begin:
+            sep = _AFTER_END.search(text, begin)
+            self.stop = sep.start() if sep else len(text)
+            self.last_de = text.rfind("的", begin, self.stop)
+            self.solid = [i for i in range(begin, self.stop) if not text[i].isspace()]
+        start = max(begin, self.last_de + 1)
+        k = bisect.bisect_left(self.solid, start) + _METRIC_MAX
+        return text[start : self.solid[k] + 1 if k < len(self.solid) else self.stop]
+
+
+def _last(text: str, end: int) -> int:
+    """The position after the last non-space character before `end` (what a `…\\s*$` look-back ends on)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _ordinal_or_range_end(text: str, k: int) -> bool:
+    """Whether a number whose look-back ends at `k` is an ordinal, ends a range or follows a letter: 第27位, 1-2所, A5."""
+    last = text[k - 1 : k]
+    if last in ("第", "前", "近") or _LETTER.fullmatch(last):
+        return True
+    if not last or last not in "-—~～至到":
+        return False
+    j = _last(text, k - 1)
+    return bool(_DIGIT.fullmatch(text[j - 1 : j]))
+
+
 def _plausible(text: str, m: re.Match) -> bool:
     """Not an ordinal, a range, a duration, a condition or a version number."""
-    before, after = text[: m.start("num")], text[m.end() :]
+    num = m.start("num")
+    before = text[max(0, num - _NEAR) : num]  # windows, not slices of the whole clause: linear on long lines
     if m["num"] in _CN_DIGIT and (before.endswith("每") or not re.search(r"(?:至少|不少于|每)[^，,]{0,10}$", before)):
         return False
     if m["unit"] == "岁" and m["post"] and not m["pre"] and not _NEAR_PRE.search(before):
         return False  # a condition: 70岁以上的老年人, 3岁以下婴幼儿
-    if re.search(r"(?:第|前|近)\s*$", before):
+    k = _last(text, num)
+    if _ordinal_or_range_end(text, k) or _RANGE_AFTER.match(text, m.end("num")):
         return False
-    if re.search(r"\d\s*[-—~～至到]\s*$", before) or re.match(r"\s*[-—~～至到]\s*\d", text[m.end("num") :]):
-        return False
-    if re.search(r"在\s*$", before) and re.match(r"^(以上|以下)?的", (m["post"] or "") + after):
-        return False
-    if re.match(r"^\.\d", text[m.end("num") :]) or re.search(r"[A-Za-z]\s*$", before):
+    if text[k - 1 : k] == "在" and re.match(r"^(以上|以下)?的", (m["post"] or "") + text[m.end() : m.end() + 3]):
         return False
     return m["unit"] not in ("分",) or bool(re.match(r"^(以上|左右)", m["post"] or ""))
 
