@@ -4,16 +4,14 @@ and no request leaves localhost. Screenshots for a person to look at go to tests
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .browser import chromium, serve
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 SUB = "/sub/path/"
 PLAN = "xinzhou-2021-public-services"
@@ -28,22 +26,6 @@ PAGE_TYPES = [
     "downloads.html",
     "about.html",
 ]
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing: run `make browser`")
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's signature
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -51,21 +33,14 @@ def server(built, tmp_path_factory):
     """The built site under /sub/path/ on a local port; yields the site's base URL."""
     root = tmp_path_factory.mktemp("www")
     shutil.copytree(built.site, root / SUB.strip("/"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{SUB}"
-    httpd.shutdown()
+    with serve(root) as base:
+        yield base.rstrip("/") + SUB
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:

@@ -7,14 +7,11 @@ text on every page, table, chart label and tooltip: nothing runs, nothing is add
 from __future__ import annotations
 
 import csv
-import functools
 import html
-import http.server
 import json
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import openpyxl
@@ -23,20 +20,9 @@ import pytest
 from planpub.config import ROOT
 
 from . import hostile
+from .browser import chromium, serve
 from .conftest import copy_project
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PLAN_PAGES = [f"plans/{hostile.PLAN_ID}.html", f"en/plans/{hostile.PLAN_ID}.html"]
 LISTING_PAGES = ["index.html", "en/index.html", "plans/index.html", "en/plans/index.html", "downloads.html", "en/downloads.html"]
 
@@ -86,26 +72,14 @@ def run_build(*args: str) -> None:
 def server(hostile_site):
     """The built site over HTTP on a free local port (search needs a web worker, which file:// forbids)."""
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(hostile_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(hostile_site.site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium fonts-noto-cjk)")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:
