@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import Paths, load_yaml
 from .errors import PlanError
+from .extract.metadata import stated_number_and_date
 from .read import Document, read_document
 from .registry import PLACEHOLDER, check_plan_id, check_source_name
 
@@ -21,8 +22,6 @@ _HEAD_LINES = 80
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,80}(?:规划|纲要|计划))》")
 _TITLE_LINE = re.compile(r"^[^，。：；《》]{4,80}(?:规划|纲要|计划)(?:[（(]\d{4}[—–-]\d{4}年?[)）])?$")
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:人民政府|人民政府办公厅|人民政府办公室|委员会))$")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[发办函字][〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
-_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
 _YEARS = re.compile(r"(20\d\d)\s*[—–-]\s*(20\d\d)年")
 # What the maintainer must supply, with the comment that says how.
@@ -64,7 +63,7 @@ def _period(title: str) -> tuple[int, int] | None:
 def propose(doc: Document) -> dict[str, tuple[object, int]]:
     """Metadata the document states in its first lines: field → (value, raw line)."""
     head = _head(doc)
-    found: dict[str, tuple[object, int]] = {}
+    found: dict[str, tuple[object, int]] = dict(stated_number_and_date(doc))
     if title := _title(head):
         found["title_zh"] = title
         if period := _period(title[0]):
@@ -73,10 +72,6 @@ def propose(doc: Document) -> dict[str, tuple[object, int]]:
     for n, line in head:
         if "issuer_zh" not in found and (m := _ISSUER.match(line)):
             found["issuer_zh"] = (m[1], n)
-        if "doc_number" not in found and (m := _DOC_NUMBER.search(line.replace(" ", ""))):
-            found["doc_number"] = (m[0], n)
-        if "issue_date" not in found and (m := _DATE.match(line.replace(" ", ""))):
-            found["issue_date"] = (f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", n)
     return found
 
 

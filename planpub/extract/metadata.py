@@ -17,15 +17,23 @@ _QUOTED_TITLE = re.compile(r"《([^《》]{4,80}?(?:规划|纲要|计划|方案)
 _HEAD_LINES = 60
 
 
+def stated_number_and_date(doc: Document) -> dict[str, tuple[str, int]]:
+    """The document number and issue date the notice states: field → (value, raw line)."""
+    found: dict[str, tuple[str, int]] = {}
+    for raw_line, line in doc.numbered()[:_HEAD_LINES]:
+        line = tidy_title(line)
+        if "doc_number" not in found and (m := _DOC_NUMBER.search(line)) and len(line) <= 40:
+            found["doc_number"] = (m.group(0), raw_line)
+        if "issue_date" not in found and (m := _DATE.match(line)):
+            found["issue_date"] = (date(int(m[1]), int(m[2]), int(m[3])).isoformat(), raw_line)
+    return found
+
+
 def _stated(doc: Document) -> dict:
     """What the notice and title page at the top of the document say, when they say it."""
-    found: dict = {}
+    found: dict = {key: value for key, (value, _) in stated_number_and_date(doc).items()}
     head = [tidy_title(line) for line in doc.lines[:_HEAD_LINES]]
     for line in head:
-        if "doc_number" not in found and (m := _DOC_NUMBER.search(line)) and len(line) <= 40:
-            found["doc_number"] = m.group(0)
-        if "issue_date" not in found and (m := _DATE.match(line)):
-            found["issue_date"] = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
         if "issuer_zh" not in found and (m := _NOTICE.match(line)):
             found["issuer_zh"] = m[1]
         if "title_zh" not in found and _TITLE.match(line) and not line.startswith(("关于", "《")):
