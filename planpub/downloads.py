@@ -195,9 +195,9 @@ class Bundler:
     """Writes the download files of every package and remembers what it wrote (for the Downloads page)."""
 
     def __init__(self, catalog: dict, texts: dict):
-        from .page import _environment
+        from .page import template_environment
 
-        self.catalog, self.texts, self.env = catalog, texts, _environment()
+        self.catalog, self.texts, self.env = catalog, texts, template_environment()
 
     def readme(self, meta: dict, tables: dict[str, list[dict]], files: list[str]) -> bytes:
         text = self.env.get_template("bundle-readme.md.j2").render(

@@ -48,7 +48,8 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja setup shared by pages and the download bundles (same filters, strict undefined)."""
     env = Environment(
         loader=PackageLoader("planpub", "templates"),
         undefined=StrictUndefined,
@@ -74,7 +75,7 @@ class PageWriter:
     """Writes every page of the site into a docs folder."""
 
     def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, sources: Path | None = None, facts: dict | None = None):
-        self.db, self.docs, self.sources, self.env = db, docs, sources, _environment()
+        self.db, self.docs, self.sources, self.env = db, docs, sources, template_environment()
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
         # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
         self.facts = facts or {}
