@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import altair as alt
 import vl_convert as vlc
@@ -34,16 +35,27 @@ class Chart:
     lang: str
 
 
-def _render(name: str, title: str, chart: alt.TopLevelMixin, lang: str, data: list[dict], table: dict) -> Chart:
-    register_for_charts()
-    spec = chart.configure(**_CONFIG).to_dict(validate=False)
-    spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
-    svg = cache.memo(
-        "svg",
-        cache.json_digest([spec, lang, vlc.__version__, FAMILY]),
-        lambda: vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[lang]),
+# What a chart's spec and SVG are made with, besides its inputs: a change here redraws every chart.
+CHART_CODE = ("planpub/chart.py", "planpub/font.py", "requirements.lock")
+
+
+def _render(name: str, title: str, make: partial, lang: str, data: list[dict], table: dict) -> Chart:
+    """The chart's spec and SVG, from the cache when `make` (a builder and all its arguments) was drawn before.
+
+    Keyed by the builder's arguments rather than by the spec, so that a warm build skips Altair too (both are slow).
+    """
+
+    def draw() -> dict:
+        register_for_charts()
+        spec = make().configure(**_CONFIG).to_dict(validate=False)
+        spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
+        return {"spec": spec, "svg": vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[lang])}
+
+    key = cache.json_digest(
+        [name, make.func.__name__, make.args, make.keywords, lang, cache.code_version(CHART_CODE), vlc.__version__, FAMILY]
     )
-    return Chart(name=f"{name}-{lang}", title=title, spec=spec, svg=svg, data=data, table=table, lang=lang)
+    drawn = cache.memo("chart", key, draw)
+    return Chart(name=f"{name}-{lang}", title=title, spec=drawn["spec"], svg=drawn["svg"], data=data, table=table, lang=lang)
 
 
 def _in(row: dict, field: str, lang: str) -> str:
@@ -53,7 +65,12 @@ def _in(row: dict, field: str, lang: str) -> str:
 def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
     """Grouped bars: how many indicators, projects and targets each plan has."""
     data = [{"plan": _in(r, "title", lang), "kind": t[r["kind"]], "count": r["n"]} for r in rows]
-    chart = (
+    table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
+    return _render("counts-by-plan", t["chart_counts_title"], partial(_counts_chart, data, t), lang, data, table)
+
+
+def _counts_chart(data: list[dict], t: dict[str, str]) -> alt.Chart:
+    return (
         alt.Chart(alt.Data(values=data), title=t["chart_counts_title"])
         .mark_bar()
         .encode(
@@ -70,8 +87,6 @@ def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
         # Browsers measure CJK labels a little short before the web font loads: pad so none is clipped.
         .properties(width=420, padding={"left": 40, "right": 5, "top": 5, "bottom": 5})
     )
-    table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
-    return _render("counts-by-plan", t["chart_counts_title"], chart, lang, data, table)
 
 
 def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict]:
@@ -139,14 +154,18 @@ def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.Facet
 def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
     """Baseline → target of every indicator with two comparable numbers, grouped by domain, each on its own scale."""
     data = _indicator_rows(rows, t, lang)
-    domains = list(dict.fromkeys(d["domain"] for d in data))
-    parts = [_domain_chart([d for d in data if d["domain"] == domain], domain, t) for domain in domains]
-    chart = alt.vconcat(*parts, title=t["chart_indicators_title"]).resolve_scale(color="shared")
     table = {
         "columns": [t["domain"], t["name"], t["baseline"], t["target"], t["comparator"]],
         "rows": [[d["domain"], d["indicator"], d["baseline_label"], d["target_label"], d["bound"]] for d in data],
     }
-    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], chart, lang, data, table)
+    make = partial(_indicators_chart, data, t)
+    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], make, lang, data, table)
+
+
+def _indicators_chart(data: list[dict], t: dict[str, str]) -> alt.VConcatChart:
+    domains = list(dict.fromkeys(d["domain"] for d in data))
+    parts = [_domain_chart([d for d in data if d["domain"] == domain], domain, t) for domain in domains]
+    return alt.vconcat(*parts, title=t["chart_indicators_title"]).resolve_scale(color="shared")
 
 
 def spec_json(chart: Chart) -> str:
@@ -182,6 +201,15 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
                 )
     unit = concept[f"unit_{lang}"]
     title = concept[f"name_{lang}"]
+    table = {
+        "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
+        "rows": [[d["plan"], d["series"], d["year"], d["value"], d["line"]] for d in data],
+    }
+    make = partial(_concept_chart, data, t, title, unit)
+    return _render(f"concept-{concept['concept_id']}", title, make, lang, data, table)
+
+
+def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -> alt.LayerChart:
     base = alt.Chart(alt.Data(values=data), title=title).encode(
         y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
@@ -199,9 +227,4 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
             alt.Tooltip("line:Q", title=t["line"]),
         ],
     )
-    chart = alt.layer(path, points).properties(width=420)
-    table = {
-        "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
-        "rows": [[d["plan"], d["series"], d["year"], d["value"], d["line"]] for d in data],
-    }
-    return _render(f"concept-{concept['concept_id']}", title, chart, lang, data, table)
+    return alt.layer(path, points).properties(width=420)
