@@ -54,8 +54,11 @@ def write_font(docs: Path) -> None:
     web_font = base64.b64decode(cache.memo("font", key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
     (docs / font.SITE_FONT).write_bytes(web_font)
     shutil.copy(ASSETS / "fonts/OFL.txt", docs / "assets/fonts/OFL.txt")
+    font_key = cache.digest(web_font, font.FONTTOOLS_VERSION)
     for path in docs.glob("assets/charts/*.svg"):
-        path.write_text(font.embed_in_svg(path.read_text(encoding="utf-8"), web_font), encoding="utf-8")
+        svg = path.read_text(encoding="utf-8")
+        embedded = cache.memo("svg-font", cache.digest(svg, font_key), lambda svg=svg: font.embed_in_svg(svg, web_font))
+        path.write_text(embedded, encoding="utf-8")
 
 
 class _Collect(logging.Handler):
