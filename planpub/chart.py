@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 
-from . import cache
-from .font import FAMILY, register_for_charts
+from . import cache, font
+from .font import FAMILY
 
 # d3-format locales: numbers in the charts are formatted the way each language's readers expect.
 NUMBER_LOCALE = {"zh": "zh-CN", "en": "en-US"}
@@ -24,12 +25,11 @@ _COLORS = ["#8c8c8c", "#1f6fb5"]  # baseline grey, target blue
 
 @dataclass
 class Chart:
-    """A chart ready for a page: its name, Vega-Lite spec, static SVG and the table of what it draws."""
+    """A chart ready for a page: its name, Vega-Lite spec and the table of what it draws (the SVG comes later)."""
 
     name: str
     title: str
     spec: dict
-    svg: str
     data: list[dict]  # the rows drawn
     table: dict  # {"columns": [header, ...], "rows": [[cell, ...], ...]}
     lang: str
@@ -40,22 +40,38 @@ CHART_CODE = ("planpub/chart.py", "planpub/font.py", "requirements.lock")
 
 
 def _render(name: str, title: str, make: partial, lang: str, data: list[dict], table: dict) -> Chart:
-    """The chart's spec and SVG, from the cache when `make` (a builder and all its arguments) was drawn before.
+    """The chart's spec, from the cache when `make` (a builder and all its arguments) was built before (Altair is slow)."""
 
-    Keyed by the builder's arguments rather than by the spec, so that a warm build skips Altair too (both are slow).
-    """
-
-    def draw() -> dict:
-        register_for_charts()
+    def build() -> dict:
         spec = make().configure(**_CONFIG).to_dict(validate=False)
         spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
-        return {"spec": spec, "svg": vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[lang])}
+        return spec
 
-    key = cache.json_digest(
-        [name, make.func.__name__, make.args, make.keywords, lang, cache.code_version(CHART_CODE), vlc.__version__, FAMILY]
-    )
-    drawn = cache.memo("chart", key, draw)
-    return Chart(name=f"{name}-{lang}", title=title, spec=drawn["spec"], svg=drawn["svg"], data=data, table=table, lang=lang)
+    key = cache.json_digest([name, make.func.__name__, make.args, make.keywords, lang, cache.code_version(CHART_CODE)])
+    spec = cache.memo("chart-spec", key, build)
+    return Chart(name=f"{name}-{lang}", title=title, spec=spec, data=data, table=table, lang=lang)
+
+
+def write_svgs(charts: dict[Path, Chart], web_font: bytes) -> None:
+    """Each chart's static SVG (for readers without scripts, and to download), with its glyphs embedded.
+
+    Vega measures text with the font it is given; with the whole Noto CJK collection that is ~5× slower than
+    with a subset, so the charts are drawn with the site's subset web font under a private family name.
+    An SVG is cached by its spec: cached and fresh SVGs are byte-identical, because subsetting the web font
+    to a chart's characters gives the same bytes as subsetting the full font would.
+    """
+    versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION, cache.code_version(CHART_CODE)]
+    for path, chart in charts.items():
+        svg = cache.memo("svg", cache.json_digest([chart.spec, chart.lang, versions]), partial(_draw_svg, chart, web_font))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(svg, encoding="utf-8")
+
+
+def _draw_svg(chart: Chart, web_font: bytes) -> str:
+    family = font.register_chart_font(web_font)
+    spec = {**chart.spec, "config": {**chart.spec["config"], "font": family}}
+    svg = vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[chart.lang]).replace(family, FAMILY)
+    return font.embed_in_svg(svg, web_font)
 
 
 def _in(row: dict, field: str, lang: str) -> str:

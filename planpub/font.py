@@ -8,11 +8,13 @@ few glyphs it needs, so Chinese never falls back to another font or to boxes, in
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import re
 import shutil
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -32,8 +34,9 @@ _CANDIDATES = (
     Path("/usr/local/share/fonts/NotoSansCJK-Regular.ttc"),
 )
 _SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
-# Always in the subset: printable ASCII and the CJK punctuation the interface may show.
-_ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！“”‘’（）《》〔〕【】—…·％"
+# Always in the subset: printable ASCII, the CJK punctuation the interface may show, and what Vega adds to
+# chart text itself (d3-format's minus sign and micro prefix).
+_ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！“”‘’（）《》〔〕【】—…·％−µ"
 
 
 @cache
@@ -55,9 +58,29 @@ def source_font() -> Path:
 
 
 @cache
-def register_for_charts() -> None:
-    """Let vl-convert measure and draw chart text with the same font the page uses."""
-    vlc.register_font_directory(str(source_font().parent))
+def _chart_font_folder() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="planpub-chart-fonts-")  # removed when the process exits
+
+
+@cache
+def register_chart_font(web_font: bytes) -> str:
+    """Register the web font with vl-convert under a private family name (one per font); returns that name.
+
+    vl-convert keeps registered fonts for the life of the process, so each font gets its own name: a later
+    build (in the same process) with other characters never draws with an older subset.
+    """
+    key = hashlib.sha256(web_font).hexdigest()[:16]
+    family = f"PlanPubChart{key}"
+    face = TTFont(io.BytesIO(web_font), recalcBBoxes=False, recalcTimestamp=False)
+    for record in face["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = family
+    face.flavor = None  # vl-convert reads OpenType, not WOFF
+    folder = Path(_chart_font_folder().name) / key
+    folder.mkdir()
+    face.save(str(folder / "font.otf"))
+    vlc.register_font_directory(str(folder))
+    return family
 
 
 def _font_number(path: Path) -> int:

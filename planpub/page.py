@@ -79,6 +79,7 @@ class PageWriter:
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
         # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
         self.facts = facts or {}
+        self.charts: dict[Path, charts.Chart] = {}  # SVG file → chart, drawn by `charts.write_svgs`
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
         """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
@@ -101,10 +102,9 @@ class PageWriter:
             self.write(template, path, lang, **context)
 
     def chart(self, chart: charts.Chart) -> dict:
-        """Save the chart's SVG (no-script readers, downloads); returns what `chart.md.j2` needs."""
+        """Note the chart for its static SVG (drawn once the site font is known); returns what `chart.md.j2` needs."""
         rel = f"assets/charts/{chart.name}.svg"
-        (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (self.docs / rel).write_text(chart.svg, encoding="utf-8")
+        self.charts[self.docs / rel] = chart
         return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "svg": rel, "table": chart.table}
 
     def write_all(self) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, changelog, downloads, package, site
+from . import chart as charts
 from . import concepts as registry
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
@@ -236,7 +237,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         history = changelog.entries(paths.changelog, log_text)
         writer.both("changelog.md.j2", "changelog", entries=history)
         (docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-        site.write_assets(docs)
+        charts.write_svgs(writer.charts, site.write_assets(docs))
         docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
         if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
             log("site     pages unchanged: keeping the current site/")

@@ -22,8 +22,8 @@ THEME = Path(__file__).parent / "theme"
 _MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
 
 
-def write_assets(docs: Path) -> None:
-    """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font."""
+def write_assets(docs: Path) -> bytes:
+    """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font; returns the font."""
     for folder in ("js", "css", "fonts"):
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
     bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
@@ -34,31 +34,28 @@ def write_assets(docs: Path) -> None:
     # Beside Material's search worker, which it wraps (see theme/main.html).
     (docs / "assets/javascripts/workers").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "query-stemming.js", docs / "assets/javascripts/workers/query-stemming.js")
-    write_font(docs)
+    return write_font(docs)
 
 
 def site_chars(docs: Path) -> set[str]:
-    """Every character the pages, charts and Material's Chinese interface can show."""
+    """Every character the pages, charts and Material's Chinese interface can show.
+
+    Chart text is in the pages too: each page holds its charts' specs, and the font adds what Vega writes itself.
+    """
     chars = set(_MATERIAL_ZH.read_text(encoding="utf-8"))
     for path in docs.rglob("*.md"):
         chars |= set(path.read_text(encoding="utf-8"))
-    for path in docs.glob("assets/charts/*.svg"):
-        chars |= font.svg_chars(path.read_text(encoding="utf-8"))
     return chars
 
 
-def write_font(docs: Path) -> None:
-    """The subset web font for the pages, and each chart SVG made self-contained with its own few glyphs."""
+def write_font(docs: Path) -> bytes:
+    """The subset web font for the pages and charts (returned, for the chart SVGs)."""
     chars = "".join(sorted(site_chars(docs)))
     key = cache.digest(chars, str(font.source_font()), font.FONTTOOLS_VERSION)
     web_font = base64.b64decode(cache.memo("font", key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
     (docs / font.SITE_FONT).write_bytes(web_font)
     shutil.copy(ASSETS / "fonts/OFL.txt", docs / "assets/fonts/OFL.txt")
-    font_key = cache.digest(web_font, font.FONTTOOLS_VERSION)
-    for path in docs.glob("assets/charts/*.svg"):
-        svg = path.read_text(encoding="utf-8")
-        embedded = cache.memo("svg-font", cache.digest(svg, font_key), lambda svg=svg: font.embed_in_svg(svg, web_font))
-        path.write_text(embedded, encoding="utf-8")
+    return web_font
 
 
 class _Collect(logging.Handler):

@@ -37,6 +37,25 @@ def test_plan_page_shows_indicator_table_and_a_chart_from_the_data(built):
     assert "<svg" in svg.read_text(encoding="utf-8")
 
 
+def test_every_chart_svg_embeds_a_glyph_for_each_character_it_shows(built):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from planpub import font
+
+    svgs = sorted((built.site / "assets" / "charts").glob("*.svg"))
+    assert len(svgs) > 10
+    for path in svgs:
+        svg = path.read_text(encoding="utf-8")
+        embedded = base64.b64decode(re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", svg)[1])
+        cmap = TTFont(io.BytesIO(embedded)).getBestCmap()
+        shown = {c for c in font.svg_chars(svg) if not c.isspace()}
+        assert shown and {c for c in shown if ord(c) not in cmap} == set(), path.name
+        assert f'font-family="{font.FAMILY}"' in svg and "PlanPubChart" not in svg, path.name
+
+
 def test_every_package_is_valid_per_frictionless(built):
     from frictionless import Package
 
