@@ -1,11 +1,14 @@
 """Make a MkDocs build cheaper when little changed, without changing what it writes.
 
-Measured (bench/rebuild.py): after the pages themselves, a MkDocs build of this site spends its time
-compiling the theme's ~90 Jinja templates and segmenting Chinese text for the search index (jieba,
-whose dictionary alone takes ~0.5 s to load). Both are pure functions of their inputs, so both are
-kept in .cache/: compiled templates through Jinja's own bytecode cache, and segmented text in a table
-keyed by the text (entries unused by a build are dropped). Both hook points are pinned library
-versions (requirements.lock is part of the cache key); when they are missing, the build runs uncached.
+Measured (bench/rebuild.py): a MkDocs build of this site spends its time converting each page's
+Markdown to HTML, indexing each page for search (an HTML parse, and segmenting Chinese text with jieba,
+whose dictionary alone takes ~0.5 s to load), compiling the theme's ~90 Jinja templates, and rendering
+the theme around each page. All but the last are pure functions of their inputs, so they are kept in
+.cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
+links in it depend on those); a page's search entries keyed by its HTML; segmented text keyed by the
+text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped.
+The hook points are internals of pinned library versions (requirements.lock is part of every cache
+key); when one is missing, that part runs uncached.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from . import cache
 
 
 @contextmanager
@@ -61,12 +66,87 @@ def _templates(folder: Path) -> Iterator[None]:
         Theme.get_env = get_env
 
 
+def _toc_tokens(items) -> list[dict]:
+    """A table of contents back as the tokens `mkdocs.structure.toc.get_toc` makes it from."""
+    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
+
+
+@contextmanager
+def _rendered_pages() -> Iterator[None]:
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import get_toc
+
+    render = Page.render
+    fingerprints: dict[int, str] = {}  # id(Files) → digest of every file's place, once per MkDocs pass
+
+    def where(files) -> str:
+        if id(files) not in fingerprints:
+            fingerprints[id(files)] = cache.json_digest(sorted((f.src_uri, f.dest_uri, f.url) for f in files))
+        return fingerprints[id(files)]
+
+    def cached_render(page, config, files) -> None:
+        def convert() -> dict:
+            render(page, config, files)
+            links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
+            anchors = sorted(page.present_anchor_ids or ())
+            return {
+                "html": page.content,
+                "toc": _toc_tokens(page.toc),
+                "title": page._title_from_render,
+                "anchors": anchors,
+                "links": links,
+            }
+
+        markdown_setup = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
+        key = cache.json_digest(
+            [page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files), cache.code_version()]
+        )
+        done = cache.memo("mkdocs-page", key, convert)
+        page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
+        page.present_anchor_ids = set(done["anchors"])
+        page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in done["links"].items()}
+
+    Page.render = cached_render
+    try:
+        yield
+    finally:
+        Page.render = render
+
+
+@contextmanager
+def _search_entries() -> Iterator[None]:
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except ImportError:
+        yield
+        return
+    add = SearchIndex.add_entry_from_context
+
+    def cached_add(index, page) -> None:
+        def entries() -> list[dict]:
+            kept, index.entries = index.entries, []
+            try:
+                add(index, page)
+                return index.entries
+            finally:
+                index.entries = kept
+
+        page_facts = [page.content, _toc_tokens(page.toc), page.url, page.title, page.meta, index.config, cache.code_version()]
+        index.entries.extend(cache.memo("mkdocs-search", cache.json_digest(page_facts), entries))
+
+    SearchIndex.add_entry_from_context = cached_add
+    try:
+        yield
+    finally:
+        SearchIndex.add_entry_from_context = add
+
+
 @contextmanager
 def cached_mkdocs(folder: Path | None) -> Iterator[None]:
-    """Within this block, MkDocs builds reuse compiled theme templates and search segmentation from `folder`."""
+    """Within this block, MkDocs builds reuse pages, search entries, templates and segmentation from .cache/."""
     if folder is None:
         yield
         return
     (folder / "jinja").mkdir(parents=True, exist_ok=True)
-    with _templates(folder / "jinja"), _segments(folder / "segments.json"):
+    with _templates(folder / "jinja"), _segments(folder / "segments.json"), _rendered_pages(), _search_entries():
         yield

@@ -3,6 +3,7 @@ extraction and says why, cached and clean builds give byte-identical outputs, an
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from planpub.config import Paths
@@ -43,6 +44,11 @@ def test_a_one_plan_change_redoes_only_that_plan_and_matches_a_clean_build(built
     redone = [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
     assert redone == ["extract  xinzhou-2021-public-services: registry entry changed"]
     assert "changed  datasets/plans.yaml" in run.stdout and "mkdocs build (pages changed)" in run.stdout
+    # MkDocs converts and indexes again only the pages whose Markdown changed (that plan's, and the aggregates).
+    for stage in ("mkdocs-page", "mkdocs-search"):
+        reused, computed = map(int, re.search(rf"{stage} (\d+) reused (\d+) computed", run.stdout).groups())
+        assert 0 < computed <= reused / 4, (stage, reused, computed)
+    assert re.search(r"\bsvg \d+ reused 0 computed", run.stdout)  # the issuer is on no chart
     incremental = outputs(paths)
     for folder in (paths.cache, paths.site, paths.packages):
         shutil.rmtree(folder)
