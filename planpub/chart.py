@@ -7,6 +7,8 @@ CJK font (`planpub.font`), so the SVG and the page render Chinese with the same 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -52,19 +54,26 @@ def _render(name: str, title: str, make: partial, lang: str, data: list[dict], t
     return Chart(name=f"{name}-{lang}", title=title, spec=spec, data=data, table=table, lang=lang)
 
 
-def write_svgs(charts: dict[Path, Chart], web_font: bytes) -> None:
-    """Each chart's static SVG (for readers without scripts, and to download), with its glyphs embedded.
+def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Callable[..., Future]) -> Callable[[Path], None]:
+    """Start drawing each chart's static SVG (for readers without scripts, and to download) with `submit`.
 
+    Returns a function that writes them, each at its path relative to the site folder it is given, once drawn.
     Vega measures text with the font it is given; with the whole Noto CJK collection that is ~5× slower than
     with a subset, so the charts are drawn with the site's subset web font under a private family name.
     An SVG is cached by its spec: cached and fresh SVGs are byte-identical, because subsetting the web font
     to a chart's characters gives the same bytes as subsetting the full font would.
     """
     versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION, cache.code_version(CHART_CODE)]
-    for path, chart in charts.items():
-        svg = cache.memo("svg", cache.json_digest([chart.spec, chart.lang, versions]), partial(_draw_svg, chart, web_font))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(svg, encoding="utf-8")
+    keys = {path: cache.json_digest([chart.spec, chart.lang, versions]) for path, chart in charts.items()}
+    drawing = {path: submit(_draw_svg, chart, web_font) for path, chart in charts.items() if not cache.has("svg", keys[path])}
+
+    def write(site: Path) -> None:
+        for path, key in keys.items():
+            svg = cache.memo("svg", key, lambda path=path: drawing[path].result())
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_text(svg, encoding="utf-8")
+
+    return write
 
 
 def _draw_svg(chart: Chart, web_font: bytes) -> str:

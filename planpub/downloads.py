@@ -16,7 +16,8 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from functools import partial
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import yaml
@@ -279,20 +280,32 @@ def listing(folder: Path) -> list[dict]:
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
 
 
-def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict) -> list[dict]:
-    """The download area for every package (the catalog first); returns the listings for the Downloads page."""
-    bundler = Bundler(catalog, texts)
+def write_downloads(
+    packages: Path, out: Path, catalog: dict, texts: dict, submit: Callable[..., Future]
+) -> Callable[[], list[dict]]:
+    """Start writing the download area of every package (the catalog first) with `submit`.
+
+    An unchanged package's files are copied from .cache/ at once. Returns a function that waits for the
+    others and gives the listings for the Downloads page.
+    """
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
     version = cache.json_digest([catalog, texts, cache.code_version()])
-    return [
-        cache.memo_tree(
-            "downloads",
-            cache.digest(cache.tree_digest(folder), version),
-            out / folder.name,
-            partial(bundler.package, folder, out / folder.name),
-        )
-        for folder in folders
-    ]  # an unchanged package's files are copied from .cache/ instead of being made again
+    keys = {folder: cache.digest(cache.tree_digest(folder), version) for folder in folders}
+    fresh = [folder for folder in folders if not cache.has("downloads", keys[folder])]
+    writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
+
+    def listings() -> list[dict]:
+        return [
+            cache.memo_tree("downloads", keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
+            for folder in folders
+        ]
+
+    return listings
+
+
+def bundle(folder: Path, out: Path, catalog: dict, texts: dict) -> dict:
+    """All download files of one package (for a worker process: a Bundler of its own)."""
+    return Bundler(catalog, texts).package(folder, out)
 
 
 def load_texts(datasets: Path) -> dict:

@@ -15,6 +15,9 @@ class PlanError(Exception):
         self.hint = hint
         super().__init__(self.format())
 
+    def __reduce__(self):
+        return PlanError, (self.message, self.file, self.line, self.hint)  # raised in a worker process, shown in the build
+
     def format(self) -> str:
         where = self.file or ""
         if self.file and self.line:

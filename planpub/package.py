@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 from .errors import PlanError
@@ -145,24 +147,28 @@ def validate_package(path: Path) -> dict:
     }
 
 
-def validated(path: Path) -> dict:
-    """`validate_package`, skipped when this exact package (same files, same code) was validated before."""
+def validated(descriptors: list[Path], submit: Callable[..., Future]) -> Callable[[], list[dict]]:
+    """Start validating the packages that were not validated before (same files, same code) with `submit`.
+
+    Returns a function that waits for the validation reports, cached ones included, in the order given.
+    """
     from . import cache
 
-    return cache.memo(
-        "validate", cache.digest(cache.tree_digest(path.parent), cache.code_version()), lambda: validate_package(path)
-    )
+    keys = [cache.digest(cache.tree_digest(path.parent), cache.code_version()) for path in descriptors]
+    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.has("validate", key)]
+    running = {key: submit(validate_package, path) for path, key in fresh}
+    return lambda: [cache.memo("validate", key, lambda key=key: running[key].result()) for key in keys]
 
 
-def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[dict]:
-    """One package per plan and the catalog `all`, each validated; returns the validation reports."""
-    reports = []
+def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:
+    """One package per plan and the catalog `all`; returns their descriptors (validate them with `validated`)."""
+    descriptors = []
     everything = empty_records()
     for plan_id, records in per_plan.items():
         meta = plan_descriptor(catalog, records["plans"][0])
-        reports.append(validated(write_package(folder / plan_id, records, meta)))
+        descriptors.append(write_package(folder / plan_id, records, meta))
         for resource in RESOURCES:
             everything[resource].extend(records[resource])
     meta = catalog_descriptor(catalog, everything["plans"])
-    reports.append(validated(write_package(folder / CATALOG, everything, meta)))
-    return reports
+    descriptors.append(write_package(folder / CATALOG, everything, meta))
+    return descriptors

@@ -79,7 +79,7 @@ class PageWriter:
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
         # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
         self.facts = facts or {}
-        self.charts: dict[Path, charts.Chart] = {}  # SVG file → chart, drawn by `charts.write_svgs`
+        self.charts: dict[str, charts.Chart] = {}  # SVG path in the site → chart (`charts.draw_svgs` draws them)
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
         """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
@@ -104,7 +104,7 @@ class PageWriter:
     def chart(self, chart: charts.Chart) -> dict:
         """Note the chart for its static SVG (drawn once the site font is known); returns what `chart.md.j2` needs."""
         rel = f"assets/charts/{chart.name}.svg"
-        self.charts[self.docs / rel] = chart
+        self.charts[rel] = chart
         return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "svg": rel, "table": chart.table}
 
     def write_all(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import cache, changelog, downloads, package, site
 from . import chart as charts
 from . import concepts as registry
+from .background import Background, now
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
@@ -140,7 +141,7 @@ def check(paths: Paths, log: Log = print) -> None:
     per_plan, *_ = curated_records(paths, False, {}, lambda _: None)
     fresh = site.staging_dir(paths.packages)
     try:
-        package.write_packages(fresh, load_yaml(paths.datasets / "catalog.yaml"), per_plan)
+        package.validated(package.write_packages(fresh, load_yaml(paths.datasets / "catalog.yaml"), per_plan), now)()
         differences = compare_trees(paths.packages, fresh)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -220,40 +221,43 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     packages_new = site.staging_dir(paths.packages)
     docs = site.staging_dir(paths.root / "build" / "docs")
     site_new = site.staging_dir(paths.site)
-    try:
-        log("package  write, validate with frictionless (unchanged packages were validated before)")
-        reports = package.write_packages(packages_new, catalog, per_plan)
-        log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS")
-        texts = downloads.load_texts(paths.datasets)
-        files = downloads.write_downloads(packages_new, docs / "downloads", catalog, texts)
-        db = connect(packages_new / "all")
-        add_concepts(db, concepts)
-        log("page     charts and pages")
-        facts = {"reports": reports, "coverage": coverage.rows()}
-        writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, paths.sources, facts)
-        writer.write_all()
-        writer.data_pages(downloads.page_context(files, catalog, texts), downloads.quality_context(reports, texts))
-        log_text = record_changes(paths, packages_new, released, log)
-        history = changelog.entries(paths.changelog, log_text)
-        writer.both("changelog.md.j2", "changelog", entries=history)
-        (docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-        charts.write_svgs(writer.charts, site.write_assets(docs))
-        docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
-        if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
-            log("site     pages unchanged: keeping the current site/")
-            shutil.rmtree(site_new)
-            site_new = None
-        else:
-            log(f"site     mkdocs build ({'pages changed' if stamp.get('docs') else 'no previous site'})")
-            with build_date(released), cached_mkdocs(paths.cache / "mkdocs"):
-                site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
-    except BaseException:
-        for tmp in (packages_new, site_new):
-            if tmp:
-                shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(docs, ignore_errors=True)
+    with Background() as background:
+        try:
+            log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
+            reports = package.validated(package.write_packages(packages_new, catalog, per_plan), background.submit)
+            log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
+            texts = downloads.load_texts(paths.datasets)
+            files = downloads.write_downloads(packages_new, docs / "downloads", catalog, texts, background.submit)
+            db = connect(packages_new / "all")
+            add_concepts(db, concepts)
+            log("page     charts and pages")
+            writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, paths.sources, {"coverage": coverage.rows()})
+            writer.write_all()
+            reports = reports()
+            writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
+            log_text = record_changes(paths, packages_new, released, log)
+            history = changelog.entries(paths.changelog, log_text)
+            writer.both("changelog.md.j2", "changelog", entries=history)
+            (docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
+            write_svgs = charts.draw_svgs(writer.charts, site.write_assets(docs), background.submit)
+            docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
+            if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
+                log("site     pages unchanged: keeping the current site/")
+                shutil.rmtree(site_new)
+                site_new = None
+            else:
+                why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
+                log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
+                with build_date(released), cached_mkdocs(paths.cache / "mkdocs"):
+                    site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
+                write_svgs(site_new)
+        except BaseException:
+            for tmp in (packages_new, site_new):
+                if tmp:
+                    shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        finally:
+            shutil.rmtree(docs, ignore_errors=True)
     site.swap_in(packages_new, paths.packages)
     if log_text is not None:
         write_atomically(paths.changelog, log_text)

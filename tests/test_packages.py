@@ -10,9 +10,10 @@ import sys
 import pytest
 import yaml
 
+from planpub.background import Background
 from planpub.config import ROOT, load_yaml
 from planpub.errors import PlanError
-from planpub.package import validate_package, write_packages
+from planpub.package import validate_package, validated, write_packages
 from planpub.pipeline import build, extract_plan, load_registry
 from planpub.schema import RESOURCES
 
@@ -153,11 +154,14 @@ def test_an_override_breaking_an_enum_stops_the_build_before_anything_is_publish
 
 
 def test_the_package_stage_of_a_build_refuses_rows_that_break_a_foreign_key_with_the_validators_message(tmp_path):
+    """Validated in the build's worker process, as a build does: the error comes back whole (file, message, hint)."""
     paths = copy_project(tmp_path)
     entry = next(e for e in load_registry(paths) if e["plan_id"] == "xinzhou-2021-public-services")
     records = extract_plan(paths, entry)
     records["projects"][0]["plan_id"] = "no-such-plan"
-    with pytest.raises(PlanError) as failure:
-        write_packages(tmp_path / "packages", load_yaml(paths.datasets / "catalog.yaml"), {entry["plan_id"]: records})
-    assert "data package is invalid" in failure.value.message
+    written = write_packages(tmp_path / "packages", load_yaml(paths.datasets / "catalog.yaml"), {entry["plan_id"]: records})
+    with pytest.raises(PlanError) as failure, Background() as background:
+        validated(written, background.submit)()
+    assert "data package is invalid" in failure.value.message and failure.value.hint
+    assert failure.value.file == str(tmp_path / "packages" / entry["plan_id"] / "datapackage.json")
     assert "projects, row 2" in failure.value.message and "foreign key" in failure.value.message
