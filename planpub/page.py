@@ -132,6 +132,7 @@ def plans(w: PageWriter) -> None:
 
 
 def plan_pages(w: PageWriter) -> None:
+    counts = query.plan_counts(w.db)
     for plan in query.plans(w.db):
         plan_id = plan["plan_id"]
         indicators = query.indicators(w.db, plan_id)
@@ -143,7 +144,7 @@ def plan_pages(w: PageWriter) -> None:
             "sections": query.sections(w.db, plan_id),
             "boxes": query.boxes(w.db, plan_id),
             "targets": query.targets(w.db, plan_id),
-            "resources": query.resource_counts(w.db, plan_id),
+            "resources": counts[plan_id],
             "corrections": query.corrections(w.db, plan_id),
         }
         context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
@@ -165,7 +166,10 @@ def source_pages(w: PageWriter) -> None:
 
 
 def projects(w: PageWriter) -> None:
-    w.both("projects.md.j2", "projects", plans=query.plans(w.db), boxes=query.boxes(w.db))
+    by_plan: dict[str, list[dict]] = {}
+    for box in query.boxes(w.db):
+        by_plan.setdefault(box["plan_id"], []).append(box)
+    w.both("projects.md.j2", "projects", plans=query.plans(w.db), boxes=by_plan)
 
 
 def about(w: PageWriter) -> None:

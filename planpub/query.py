@@ -81,10 +81,6 @@ def plan_counts(db) -> dict[str, dict]:
     return {r["plan_id"]: r for r in found}
 
 
-def resource_counts(db, plan_id: str) -> dict:
-    return plan_counts(db)[plan_id]
-
-
 # Why an indicator is left out of the baseline → target chart (a key of datasets/ui.yaml), or NULL when it is drawn.
 _CHART_GAP = """CASE WHEN baseline_value IS NULL AND target_value IS NULL THEN 'gap_no_numbers'
                      WHEN baseline_value IS NULL THEN 'gap_no_baseline'
