@@ -135,7 +135,7 @@ def load_translations(folder: Path) -> Translations:
     table = Translations()
     for path in sorted(folder.glob("*.yaml")):
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8"))
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise PlanError(
