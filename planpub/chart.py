@@ -1,23 +1,28 @@
 """Stage 7, chart: query results → Altair charts, as a Vega-Lite spec for the page and a static SVG (vl-convert).
 
+Altair is imported by the builders themselves: it takes ~0.15 s, and a rebuild finds most charts in .cache/.
 Every chart carries the rows it draws as a table, shown beside it on the page. Text is set in the site's
 CJK font (`planpub.font`), so the SVG and the page render Chinese with the same glyphs.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
 import vl_convert as vlc
 
 from . import cache, font
+from .background import Submit
 from .font import FAMILY
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # d3-format locales: numbers in the charts are formatted the way each language's readers expect.
 NUMBER_LOCALE = {"zh": "zh-CN", "en": "en-US"}
@@ -45,7 +50,7 @@ def _render(name: str, title: str, make: partial, lang: str, data: list[dict], t
     """The chart's spec, from the cache when `make` (a builder and all its arguments) was built before (Altair is slow)."""
 
     def build() -> dict:
-        spec = make().configure(**_CONFIG).to_dict(validate=False)
+        spec = make()
         spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
         return spec
 
@@ -54,7 +59,7 @@ def _render(name: str, title: str, make: partial, lang: str, data: list[dict], t
     return Chart(name=f"{name}-{lang}", title=title, spec=spec, data=data, table=table, lang=lang)
 
 
-def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Callable[..., Future]) -> Callable[[Path], None]:
+def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Callable[[Path], None]:
     """Start drawing each chart's static SVG (for readers without scripts, and to download) with `submit`.
 
     Returns a function that writes them, each at its path relative to the site folder it is given, once drawn.
@@ -94,8 +99,15 @@ def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
     return _render("counts-by-plan", t["chart_counts_title"], partial(_counts_chart, data, t), lang, data, table)
 
 
-def _counts_chart(data: list[dict], t: dict[str, str]) -> alt.Chart:
-    return (
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    """A chart as the Vega-Lite spec of a page: the site's font and title style."""
+    return chart.configure(**_CONFIG).to_dict(validate=False)
+
+
+def _counts_chart(data: list[dict], t: dict[str, str]) -> dict:
+    import altair as alt
+
+    return _spec(
         alt.Chart(alt.Data(values=data), title=t["chart_counts_title"])
         .mark_bar()
         .encode(
@@ -135,6 +147,8 @@ def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict
 
 def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.FacetChart:
     """One row per indicator, each on its own scale from zero in its own unit: units never share an axis."""
+    import altair as alt
+
     x = alt.X(
         "baseline:Q",
         axis=alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None),
@@ -187,10 +201,30 @@ def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: 
     return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], make, lang, data, table)
 
 
-def _indicators_chart(data: list[dict], t: dict[str, str]) -> alt.VConcatChart:
+def _indicators_chart(data: list[dict], t: dict[str, str]) -> dict:
+    """One facet chart per domain, stacked; each is the frame's empty domain chart given the domain's rows and title."""
+    spec = json.loads(_indicators_frame(json.dumps(t, sort_keys=True)))
+    (empty,) = spec.pop("vconcat")
+    for key in ("data", "datasets"):  # Altair lifts the empty rows of a lone part to the top
+        spec.pop(key, None)
     domains = list(dict.fromkeys(d["domain"] for d in data))
-    parts = [_domain_chart([d for d in data if d["domain"] == domain], domain, t) for domain in domains]
-    return alt.vconcat(*parts, title=t["chart_indicators_title"]).resolve_scale(color="shared")
+    rows = {domain: [d for d in data if d["domain"] == domain] for domain in domains}
+    spec["vconcat"] = [{**copy.deepcopy(empty), "data": {"values": rows[domain]}, "title": domain} for domain in domains]
+    return spec
+
+
+@lru_cache(maxsize=4)
+def _indicators_frame(t_json: str) -> str:
+    """The baseline → target chart with one empty, untitled domain, as JSON; built once per language.
+
+    Altair deep-copies a chart at every chained call, which made building these specs as slow as drawing
+    them (~0.2 s a chart); a domain's chart differs from the empty one only by its rows and its title.
+    """
+    import altair as alt
+
+    t = json.loads(t_json)
+    frame = alt.vconcat(_domain_chart([], "", t), title=t["chart_indicators_title"]).resolve_scale(color="shared")
+    return json.dumps(_spec(frame))
 
 
 def spec_json(chart: Chart) -> str:
@@ -234,7 +268,9 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
     return _render(f"concept-{concept['concept_id']}", title, make, lang, data, table)
 
 
-def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -> alt.LayerChart:
+def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -> dict:
+    import altair as alt
+
     base = alt.Chart(alt.Data(values=data), title=title).encode(
         y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
@@ -252,4 +288,4 @@ def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -
             alt.Tooltip("line:Q", title=t["line"]),
         ],
     )
-    return alt.layer(path, points).properties(width=420)
+    return _spec(alt.layer(path, points).properties(width=420))

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import fontTools
 import vl_convert as vlc
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from .errors import PlanError
@@ -96,6 +95,8 @@ def _font_number(path: Path) -> int:
 
 
 def _subset(font: TTFont, chars: str) -> bytes:
+    from fontTools import subset  # ~0.1 s to import; a rebuild rarely subsets
+
     options = subset.Options()
     options.layout_features = []  # CJK text needs no shaping features here; they would double the size
     options.hinting = False
