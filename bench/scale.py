@@ -25,13 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import ROOT, synthesise  # noqa: E402
 
 # Segments of the build's log: (name, the log word that ends it); the first starts at process start.
+# Validation and downloads run in the build's worker process while the pages are written (their stage
+# here is only their start), and the chart SVGs while MkDocs runs (planpub/background.py).
 STAGES = [
     ("start, read, extract", "concepts"),
     ("link, translate", "package"),
-    ("package + validate", "download"),
-    ("downloads", "page"),
-    ("charts, pages", "site"),
-    ("mkdocs", "cache"),
+    ("write packages", "download"),
+    ("start downloads", "page"),
+    ("charts, pages (+ validation, downloads)", "site"),
+    ("mkdocs (+ chart SVGs)", "cache"),
     ("finish", None),
 ]
 KEEP_DOCS = """

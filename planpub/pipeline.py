@@ -22,7 +22,7 @@ from .query import add_concepts, connect
 from .read import read_document
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
-from .sitecache import cached_mkdocs
+from .sitecache import cached_mkdocs, load_search
 from .translate import EN_SOURCES, REPORTED, Coverage, check_coverage, load_translations, skeleton, translate
 
 Log = Callable[[str], None]
@@ -215,19 +215,20 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
-    catalog = load_yaml(paths.datasets / "catalog.yaml")
-    released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
-    packages_new = site.staging_dir(paths.packages)
-    docs = site.staging_dir(paths.root / "build" / "docs")
-    site_new = site.staging_dir(paths.site)
-    with Background() as background:
+    with Background() as background:  # started first: the worker warms up while the plans are read
+        per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
+        catalog = load_yaml(paths.datasets / "catalog.yaml")
+        released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
+        packages_new = site.staging_dir(paths.packages)
+        docs = site.staging_dir(paths.root / "build" / "docs")
+        site_new = site.staging_dir(paths.site)
         try:
             log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
             reports = package.validated(package.write_packages(packages_new, catalog, per_plan), background.submit)
             log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
             texts = downloads.load_texts(paths.datasets)
             files = downloads.write_downloads(packages_new, docs / "downloads", catalog, texts, background.submit)
+            background.submit(load_search)  # the worker indexes changed pages for MkDocs' search
             db = connect(packages_new / "all")
             add_concepts(db, concepts)
             log("page     charts and pages")
@@ -248,7 +249,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
-                with build_date(released), cached_mkdocs(paths.cache / "mkdocs"):
+                with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
                 write_svgs(site_new)
         except BaseException:
