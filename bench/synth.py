@@ -3,9 +3,11 @@
 python bench/synth.py N DIR    copy the project inputs into DIR with N plans (datasets/sources + plans.yaml)
 
 Plan i is real document i mod 5 with the Shanxi region names replaced by a real province (provincial
-plans) or a real city and its province (city plans), and every number that is not a year, a small
-ordinal or a leading-zero code multiplied by a random factor in [0.8, 1.2] (same decimals and `1,234`
-grouping). Seeded: the same N gives the same plans. Rows are not added: each plan has its base's tables.
+plans) or a real city and its province (city plans), more rows (in plan i, a share (i mod 4) / 4 of the
+projects of its 专栏 boxes gets a second phase: a copy of the project's paragraph right after it, named
+"…二期工程", so plans differ in size), and every number that is not a year, a small ordinal or a
+leading-zero code multiplied by a random factor in [0.8, 1.2] (same decimals and `1,234` grouping).
+Seeded: the same N gives the same plans. Indicator tables keep their base's rows.
 """
 
 from __future__ import annotations
@@ -65,6 +67,24 @@ def perturb(text: str, rng: random.Random) -> str:
     return NUMBER.sub(scaled, text)
 
 
+BOX = re.compile(r"^\s*专栏\s*[\d.]+")
+PROJECT = re.compile(r"^(\s*(?:<p>)?\S{2,24}?)工程。")
+BOX_REACH = 40  # lines after a box's title that may hold its projects
+
+
+def grow(text: str, share: float, rng: random.Random) -> str:
+    """About `share` of the projects in 专栏 boxes followed by a second phase: more rows, in the document's own layout."""
+    lines, out, reach = text.split("\n"), [], 0
+    for number, line in enumerate(lines):
+        out.append(line)
+        reach = BOX_REACH if BOX.match(line) else reach - 1
+        project = PROJECT.match(line)
+        if reach > 0 and project and rng.random() < share:
+            gap = [""] if number + 1 < len(lines) and not lines[number + 1].strip() else []
+            out += gap + [project[1] + "二期工程。" + line[project.end() :]]
+    return "\n".join(out)
+
+
 def regional(base: dict, number: int) -> tuple[dict[str, str], dict]:
     """The text replacements and registry fields that move base plan `base` to another real region."""
     if base["level"] == "city":
@@ -95,7 +115,8 @@ def synthesise(n: int, dest: Path, seed: int = 9) -> Paths:
         swaps, fields = regional(base, i // len(bases))
         text = (real.sources / base["source"]).read_text(encoding="utf-8")
         source = f"synth_{i:04d}.txt"
-        (paths.sources / source).write_text(perturb(swap(text, swaps), rng), encoding="utf-8")
+        grown = grow(swap(text, swaps), (i % 4) / 4, rng)
+        (paths.sources / source).write_text(perturb(grown, rng), encoding="utf-8")
         entry = {k: v for k, v in base.items() if k not in ("plan_id", "source")}
         entry.update(fields, title_zh=swap(base["title_zh"], swaps), issuer_zh=swap(base["issuer_zh"], swaps))
         entries.append({"plan_id": f"synth-{i:04d}-{base['plan_id']}"[:80], "source": source, **entry})
