@@ -24,6 +24,9 @@ from . import chart as charts
 from . import query
 
 LANGS = ("zh", "en")
+# Pages that list every plan (Projects, Downloads) are split every this many plans, so that no page grows
+# with the catalogue (bench/README.md: bytes per page would not stay flat from 50 to 500 plans otherwise).
+PLANS_PER_PAGE = 25
 # Characters Markdown (and its extensions) would act on; each becomes a numeric entity.
 _MARKUP = re.compile(r"[&<>\"'`*_\[\]{}()#+!|~\\^$=:%-]")
 
@@ -101,6 +104,19 @@ class PageWriter:
         for lang in LANGS:
             self.write(template, path, lang, **context)
 
+    def paged(self, template: str, path: str, name: str, items: list, lead: list = (), **context) -> None:
+        """A page listing `items` (as `name`), split every PLANS_PER_PAGE into `path`, `path-2`, … with a pager.
+
+        `lead` items (e.g. the catalog package) come first on the first page; `first` tells a page it is page 1.
+        """
+        chunks = [items[i : i + PLANS_PER_PAGE] for i in range(0, len(items), PLANS_PER_PAGE)] or [[]]
+        paths = [path] + [f"{path}-{number}" for number in range(2, len(chunks) + 1)]
+        pages = [{"number": number, "path": page_path} for number, page_path in enumerate(paths, start=1)]
+        for number, (chunk, page_path) in enumerate(zip(chunks, paths, strict=True), start=1):
+            pager = {"number": number, "pages": pages} if len(pages) > 1 else None
+            listed = [*lead, *chunk] if number == 1 else chunk
+            self.both(template, page_path, pager=pager, first=number == 1, **{name: listed}, **context)
+
     def chart(self, chart: charts.Chart) -> dict:
         """Note the chart for its static SVG (drawn once the site font is known); returns what `chart.md.j2` needs."""
         rel = f"assets/charts/{chart.name}.svg"
@@ -113,7 +129,9 @@ class PageWriter:
 
     def data_pages(self, downloads: dict, quality: dict) -> None:
         """The Downloads page and the data-quality page linked from About (contexts from planpub.downloads)."""
-        self.both("downloads.md.j2", "downloads", **downloads)
+        packages = downloads.pop("packages")
+        catalog = [p for p in packages if p["id"] == "all"]
+        self.paged("downloads.md.j2", "downloads", "packages", [p for p in packages if p["id"] != "all"], catalog, **downloads)
         self.both("quality.md.j2", "quality", **quality)
 
 
@@ -169,7 +187,7 @@ def projects(w: PageWriter) -> None:
     by_plan: dict[str, list[dict]] = {}
     for box in query.boxes(w.db):
         by_plan.setdefault(box["plan_id"], []).append(box)
-    w.both("projects.md.j2", "projects", plans=query.plans(w.db), boxes=by_plan)
+    w.paged("projects.md.j2", "projects", "plans", query.plans(w.db), boxes=by_plan)
 
 
 def about(w: PageWriter) -> None:
