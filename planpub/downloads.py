@@ -17,7 +17,6 @@ import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 
 import yaml
@@ -28,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from . import cache, query
+from .background import Submit
 from .config import load_yaml
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
@@ -280,9 +280,7 @@ def listing(folder: Path) -> list[dict]:
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
 
 
-def write_downloads(
-    packages: Path, out: Path, catalog: dict, texts: dict, submit: Callable[..., Future]
-) -> Callable[[], list[dict]]:
+def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
     """Start writing the download area of every package (the catalog first) with `submit`.
 
     An unchanged package's files are copied from .cache/ at once. Returns a function that waits for the

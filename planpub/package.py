@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 
+from .background import Submit
 from .errors import PlanError
 from .schema import RESOURCES, Records, contract, empty_records, field_names, table_schema
 
@@ -147,7 +147,7 @@ def validate_package(path: Path) -> dict:
     }
 
 
-def validated(descriptors: list[Path], submit: Callable[..., Future]) -> Callable[[], list[dict]]:
+def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict]]:
     """Start validating the packages that were not validated before (same files, same code) with `submit`.
 
     Returns a function that waits for the validation reports, cached ones included, in the order given.
