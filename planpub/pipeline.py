@@ -200,6 +200,26 @@ def write_atomically(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+@dataclass
+class Staged:
+    """Where a build writes: temporary folders beside the outputs, swapped in only when everything succeeded."""
+
+    packages: Path
+    docs: Path
+    site: Path | None
+
+    @classmethod
+    def beside(cls, paths: Paths) -> Staged:
+        return cls(
+            site.staging_dir(paths.packages), site.staging_dir(paths.root / "build" / "docs"), site.staging_dir(paths.site)
+        )
+
+    def discard(self) -> None:
+        for folder in (self.packages, self.site):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str | None = None, log: Log = print) -> BuildResult:
     """Run every stage for every registered plan; datasets/packages and site/ change only if all succeed.
 
@@ -219,56 +239,71 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
-        packages_new = site.staging_dir(paths.packages)
-        docs = site.staging_dir(paths.root / "build" / "docs")
-        site_new = site.staging_dir(paths.site)
+        staged = Staged.beside(paths)
         try:
-            log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
-            reports = package.validated(package.write_packages(packages_new, catalog, per_plan), background.submit)
-            log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
-            texts = downloads.load_texts(paths.datasets)
-            files = downloads.write_downloads(packages_new, docs / "downloads", catalog, texts, background.submit)
-            background.submit(load_search)  # the worker indexes changed pages for MkDocs' search
-            db = connect(packages_new / "all")
-            add_concepts(db, concepts)
-            log("page     charts and pages")
-            writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, paths.sources, {"coverage": coverage.rows()})
-            writer.write_all()
-            reports = reports()
-            writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
-            log_text = record_changes(paths, packages_new, released, log)
-            history = changelog.entries(paths.changelog, log_text)
-            writer.both("changelog.md.j2", "changelog", entries=history)
-            (docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-            write_svgs = charts.draw_svgs(writer.charts, site.write_assets(docs), background.submit)
-            docs_key = cache.json_digest([cache.tree_digest(docs), inputs["mkdocs.yml"], inputs["code"]])
+            curated = (per_plan, coverage, concepts)
+            reports, log_text, write_svgs = write_packages_and_pages(paths, staged, curated, catalog, released, background, log)
+            docs_key = cache.json_digest([cache.tree_digest(staged.docs), inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
-                shutil.rmtree(site_new)
-                site_new = None
+                shutil.rmtree(staged.site)
+                staged.site = None
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
-                    site.mkdocs_build(paths.root / "mkdocs.yml", docs, site_new)
-                write_svgs(site_new)
+                    site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site)
+                write_svgs(staged.site)
         except BaseException:
-            for tmp in (packages_new, site_new):
-                if tmp:
-                    shutil.rmtree(tmp, ignore_errors=True)
+            staged.discard()
             raise
         finally:
-            shutil.rmtree(docs, ignore_errors=True)
-    site.swap_in(packages_new, paths.packages)
+            shutil.rmtree(staged.docs, ignore_errors=True)
+    site.swap_in(staged.packages, paths.packages)
     if log_text is not None:
         write_atomically(paths.changelog, log_text)
-    if site_new:
-        site.swap_in(site_new, paths.site)
+    if staged.site:
+        site.swap_in(staged.site, paths.site)
     store.prune()
     store.write_stamp({"inputs": inputs, "outputs": cache.outputs(paths), "extract": extract_keys, "docs": docs_key})
     log(f"cache    {store.summary()}")
     log(f"done     {paths.site}")
     return BuildResult(records=empty_records(), coverage=coverage, reports=reports)
+
+
+def write_packages_and_pages(
+    paths: Paths,
+    staged: Staged,
+    curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
+    catalog: dict,
+    released: str,
+    background: Background,
+    log: Log,
+) -> tuple[list[dict], str | None, Callable[[Path], None]]:
+    """Packages, downloads and every page (Markdown for MkDocs) into the staging folders.
+
+    Returns the validation reports, the changelog text to publish (None if no value changed), and the
+    function that writes the chart SVGs into the built site (they are drawn meanwhile).
+    """
+    per_plan, coverage, concepts = curated
+    log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
+    reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), background.submit)
+    log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
+    texts = downloads.load_texts(paths.datasets)
+    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, background.submit)
+    background.submit(load_search)  # the worker indexes changed pages for MkDocs' search
+    db = connect(staged.packages / "all")
+    add_concepts(db, concepts)
+    log("page     charts and pages")
+    writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), staged.docs, paths.sources, {"coverage": coverage.rows()})
+    writer.write_all()
+    reports = reports()
+    writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
+    log_text = record_changes(paths, staged.packages, released, log)
+    history = changelog.entries(paths.changelog, log_text)
+    writer.both("changelog.md.j2", "changelog", entries=history)
+    (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
+    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), background.submit)
 
 
 def extract_file(file: Path, out: Path, log: Log = print) -> Records:
