@@ -4,7 +4,8 @@
 python build.py [--strict] [--force]     build everything (only what changed since the last build)
 python build.py --check                  rebuild the packages in a temporary folder; fail if they differ from the committed ones
 python build.py add FILE [--plan-id ID]  copy a new plan document into datasets/sources/ and register it
-python build.py extract FILE --out DIR   read + extract + package one document into DIR (no site)
+python build.py extract FILE --out DIR [--strict]  read + extract + package one document into DIR (no site);
+                                         prints every table read; --strict fails on a table read incompletely
 python build.py i18n --missing           print the strings that lack English as a YAML skeleton to fill in
 """
 
@@ -32,6 +33,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     one = commands.add_parser("extract", help="read + extract + package one document into DIR (no site)")
     one.add_argument("file", type=Path)
     one.add_argument("--out", type=Path, required=True)
+    one.add_argument("--strict", dest="extract_strict", action="store_true", help="fail on a table read incompletely")
     i18n = commands.add_parser("i18n", help="translation tools")
     i18n.add_argument("--missing", action="store_true", required=True, help="print untranslated strings as YAML")
     return parser.parse_args(argv)
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> None:
     from planpub import pipeline
 
     if args.command == "extract":
-        pipeline.extract_file(args.file, args.out)
+        pipeline.extract_file(args.file, args.out, strict=args.strict or args.extract_strict)
     elif args.command == "i18n":
         print(pipeline.missing_translations(paths), end="")
     elif args.check:

@@ -46,12 +46,16 @@ def _plan_changes(plan_id: str, old: Path, new: Path) -> list[dict]:
     changes = []
     for resource in RESOURCES:
         before, after = _rows(old, resource), _rows(new, resource)
+        # a field the contract gained is one change of the resource, not a change of every row
+        added = sorted(set(next(iter(after.values()), {})) - set(next(iter(before.values()), {}))) if before else []
+        if added:
+            changes.append({"plan_id": plan_id, "resource": resource, "change": "fields added", "label": ", ".join(added)})
         for key, row in after.items():
             if key not in before:
                 changes.append({"plan_id": plan_id, "resource": resource, "id": key[-1], "change": "added", "label": _label(row)})
                 continue
             for field, value in row.items():
-                if before[key].get(field) != value:
+                if field not in added and before[key].get(field) != value:
                     changes.append(
                         {"plan_id": plan_id, "resource": resource, "id": key[-1], "change": "changed", "field": field}
                         | {"old": before[key].get(field), "new": value}

@@ -164,6 +164,7 @@ def plan_pages(w: PageWriter) -> None:
             "targets": query.targets(w.db, plan_id),
             "resources": counts[plan_id],
             "corrections": query.corrections(w.db, plan_id),
+            "tables": query.tables(w.db, plan_id),
         }
         context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
         for lang in LANGS:
@@ -180,7 +181,8 @@ def source_pages(w: PageWriter) -> None:
         (w.docs / "sources").mkdir(parents=True, exist_ok=True)
         (w.docs / "sources" / plan["source_file"]).write_bytes(raw)
         lines = raw.decode("utf-8").splitlines()
-        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines)
+        spans = query.spans(w.db, plan["plan_id"])
+        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, spans=spans)
 
 
 def projects(w: PageWriter) -> None:

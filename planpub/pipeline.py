@@ -15,7 +15,7 @@ from .background import Background, now
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
-from .extract import extract
+from .extract import extract, indicators
 from .page import PageWriter
 from .progress import Progress
 from .query import add_concepts, connect
@@ -99,6 +99,8 @@ def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
     coverage = Coverage()
     concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
     per_plan, extract_keys = extract_all(paths, entries, previous, log)
+    for entry in entries:
+        indicators.check_tables(per_plan[entry["plan_id"]]["tables"], paths.sources / entry["source"], strict, log)
     for records in per_plan.values():
         registry.link(records, concepts)
         translate(records, table, coverage)
@@ -306,12 +308,19 @@ def write_packages_and_pages(
     return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), background.submit)
 
 
-def extract_file(file: Path, out: Path, log: Log = print) -> Records:
-    """read → extract → package for any single document, registered or not; writes a validated package to `out`."""
+def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:
+    """read → extract → package for any single document, registered or not; writes a validated package to `out`.
+
+    Nothing the document does not state is filled in (no level, region or period); each table is reported.
+    """
     doc = read_document(file)
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
-    entry = {"plan_id": plan_id, "title_zh": file.stem, "level": "province"}
+    entry = {"plan_id": plan_id, "title_zh": file.stem}
     records = extract(doc, entry)
+    log(f"{file}: {sum(t['layout'] != 'not read' for t in records['tables'])} tables")
+    for line in indicators.describe(records["tables"]):
+        log(line)
+    indicators.check_tables(records["tables"], file, strict, log)
     meta = package.plan_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}

@@ -117,6 +117,25 @@ def corrections(db, plan_id: str) -> list[dict]:
     return rows(db, "SELECT * FROM corrections WHERE plan_id = ? ORDER BY correction_id", [plan_id])
 
 
+def tables(db, plan_id: str) -> list[dict]:
+    """The indicator tables the reader found in the plan, and the regions it warned about, in document order."""
+    return rows(db, "SELECT * FROM tables WHERE plan_id = ? ORDER BY first_line, table_id", [plan_id])
+
+
+def spans(db, plan_id: str) -> dict[int, list[int]]:
+    """First line → last lines of the multi-line rows and tables a page links to (the source page anchors them)."""
+    found = rows(
+        db,
+        "SELECT source_line AS a, source_line_end AS b FROM indicators WHERE plan_id = ? AND source_line_end > source_line"
+        " UNION SELECT first_line, last_line FROM tables WHERE plan_id = ? AND last_line > first_line ORDER BY a, b",
+        [plan_id, plan_id],
+    )
+    out: dict[int, list[int]] = {}
+    for span in found:
+        out.setdefault(span["a"], []).append(span["b"])
+    return out
+
+
 def boxes(db, plan_id: str | None = None) -> list[dict]:
     """Projects grouped by plan and box (专栏), in document order: one dict per box with its `items`."""
     grouped: list[dict] = []

@@ -145,9 +145,45 @@ def detect_script(text: str) -> str:
     return "traditional" if changed / len(sample) > 0.03 else "simplified"
 
 
+# Forum pages (Discuz) salt each cell with anti-scraping junk: runs of 1–2-character ASCII tokens such as
+# `- ?7 D( R- u' J7 p" p`, whose first character is glued onto the text before it (`>804 b!` is `>80`).
+_JAM_HINT = re.compile(r"(?:^| )[!-~]{1,2} [!-~]{1,2} [!-~]{1,2} [!-~]{1,2}(?= |$)")
+_JUNKISH = re.compile(r"^(?:[!-~]?[^0-9A-Za-z\s][!-~]?|[A-Za-z][0-9]|[0-9][A-Za-z])$")
+
+
+def _junk_run(tokens: list[str]) -> bool:
+    junkish = sum(1 for t in tokens if len(t) == 2 and _JUNKISH.match(t))
+    return len(tokens) >= 4 and junkish >= 3 and any(c.isalpha() for t in tokens for c in t)
+
+
+def strip_jammer(line: str) -> str:
+    """Remove forum anti-scraping junk from a line, keeping its cell separators (` | `) and real cells."""
+    if not _JAM_HINT.search(line):
+        return line
+    tokens = line.split(" ")
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        end = k
+        while end < len(tokens) and 1 <= len(tokens[end]) <= 2 and tokens[end].isascii() and tokens[end] not in ("|", "｜"):
+            end += 1
+        run = tokens[k:end]
+        if not _junk_run(run):
+            out.append(tokens[k])
+            k += 1
+            continue
+        if out and out[-1] not in ("|", "｜") and out[-1][-1:].isascii() and len(out[-1]) > 1:
+            out[-1] = out[-1][:-1]  # the junk's first character, glued onto the text before it
+        elif out and out[-1] in ("|", "｜") and len(run[0]) == 2:
+            out.append(run[0][0])  # `| -* _+ …`: the cell is `-`, the junk starts at `*`
+        k = end
+    return " ".join(t for t in out if t)
+
+
 def normalise_line(line: str) -> str:
     """Scraping noise out, full-width digits in ASCII; tabs (column separators) are kept."""
     line = _FORMAT_TAGS.sub("", line)
+    line = strip_jammer(line)
     if "&" in line:
         line = html.unescape(line)
     line = _PINYIN.sub("", line)

@@ -12,7 +12,8 @@ def extract(doc: Document, plan: dict) -> Records:
     records = empty_records()
     plan_id = plan["plan_id"]
     records["plans"] = [metadata.extract_plan(doc, plan)]
-    records["indicators"], table_lines = indicators.extract_tables(doc, plan_id)
+    tables = indicators.extract_tables(doc, plan_id, plan.get("period_end"))
+    records["indicators"], records["tables"], table_lines = tables.indicators, tables.tables, tables.lines
     records["sections"] = outline.extract_sections(doc, plan_id, table_lines)
     records["projects"] = projects.extract_projects(doc, plan_id, table_lines)
     records["targets"] = targets.extract_targets(doc, plan_id, table_lines, records["sections"], plan.get("period_start"))

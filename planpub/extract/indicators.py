@@ -1,344 +1,318 @@
-"""Indicator tables, in every layout the scraped documents use.
+"""Indicator tables: grids (grid.py) → column roles (columns.py) → rows (rows.py) → `indicators` records.
 
-A table starts at a header row (指标 … 2020年 … 2025年 …) and ends at its note (注/备注), a heading or prose.
-Inside it, a line with several cells (separated by tabs, `|` or runs of spaces) is a row; lines holding one
-cell each are a stream whose rows close at the attribute cell (约束性/预期性) or, in tables without that
-column, when a row has its name and all its values. A row's cells are then read by what they look like:
-[domain] [seq] name [unit] [sub-item] values… [attribute]. A table without a header yields nothing unless
-its rows carry attribute cells; a document without a table yields zero rows.
+Every table is also described in a `tables` record (lines, header as read, role of each column, rows read),
+and a table, or a region that looks like one, that yields fewer rows than it has rows of values is warned
+about by its lines: nothing is skipped silently.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ..errors import PlanError
 from ..read import Document
 from ..schema import Row, new_row
-from .text import CJK, squash
-from .values import parse_cell
+from .columns import VALUE_ROLES, Column, read_header
+from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, split_line
+from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit
+from .text import squash
+from .values import is_unit, parse_cell
 
-ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
-_SEQ = re.compile(r"^[(（]?(\d{1,3})[)）.、．]?$")
-_SEQ_PREFIX = re.compile(r"^([(（]\d{1,3}[)）]|\d{1,3}[.、．]|\d{1,3}(?=\s)|[①-⑳])\s*")
-_PAREN_TAIL = re.compile(r"[(（]([^()（）]{1,16})[)）]$")
+ATTRIBUTES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocated"}
+_PAREN_TAIL = re.compile(r"[(（]([^()（）]{1,24})[)）]$")
 _QUALIFIER = re.compile(r"^(五年累计|累计|年均|每年|五年|“十四五”累计)$")
-_YEAR_CELL = re.compile(r"^(?:20\d\d)年?(?:底|末)?(?:基[期数]|目标|预期)?(?:值)?$|^(?:基[期数]|目标)值?[(（]?20\d\d")
-_HEADER_WORDS = {
-    "领域", "类别", "分类", "序号", "编号", "指标", "指标名称", "主要指标", "单位", "计量单位", "属性", "指标属性",
-    "指标性质", "性质", "类型", "指标类型", "备注", "基期值", "目标值", "现状值", "基数",
-}  # fmt: skip
-_SUB_ITEM = re.compile(rf"^(?:[{CJK}]{{1,3}}级|城市|农村|城镇|乡村|城区|男性?|女性?|小学|初中|高中|全省|全市|全国)$")
-_NOTE = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d①]")
-_PROSE = re.compile(r"[。；]")
-_RULE = re.compile(r"^[-—:=+\s]{3,}$")
-_SPACE_RUN = re.compile(r" {2,}")
+# A footnote number glued into a name (`地级及以上城市2空气质量`), not a number the name counts with (`拥有3岁以下`).
+_FOOTNOTE_DIGIT = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![第前近每约共有达超为占于])[1-9](?=[\u4e00-\u9fff])"
+    r"(?![岁年月日天个人项次名所家户张床元万亿千百十级类倍小分周座台件套条批种层])"
+)
+_NAME_MARKER = re.compile(r"[*＊※]+$")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
+_NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
+_NOTE_SPLIT = re.compile(r"(?=[①-⑳])|[；;](?=\s*\S)|(?<=。)\s*(?=\d{1,2}[.、．])")
 
 
 @dataclass
-class Table:
-    """What the header says: years of the value columns and which optional columns exist."""
+class Parts:
+    """A row's cells by role, before it becomes a record."""
 
-    years: list[int]
-    has_attribute: bool
-    has_unit: bool
+    cells: list[Cell]
+    by_role: dict[str, list[tuple[Column, Cell]]]
+
+    def text(self, role: str) -> str:
+        return " ".join(squash(c.text) for _, c in self.by_role.get(role, []) if c.text.strip())
+
+    def cells_of(self, role: str) -> list[tuple[Column, Cell]]:
+        return self.by_role.get(role, [])
+
+
+@dataclass
+class TableRead:
+    """One table as read: where it is, its header, its columns' roles, its rows."""
+
+    grid: Grid
+    columns: list[Column]
     rows: list[Row] = field(default_factory=list)
-    lines: set[int] = field(default_factory=set)
-
-    @property
-    def n_values(self) -> int:
-        return max(2, len(self.years))
+    value_rows: int = 0
 
 
-def split_cells(line: str) -> list[str]:
-    """Cells of one line: tabs, `|` or runs of spaces separate them; empty cells are dropped."""
-    if "\t" in line:
-        parts = line.split("\t")
-    elif "|" in line or "｜" in line:
-        parts = re.split(r"[|｜]", line)
-    elif _SPACE_RUN.search(line.strip()):
-        parts = _SPACE_RUN.split(line)
-    else:
-        parts = [line]
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _one_line_table(line: str) -> list[str]:
-    """A whole table flattened on one line with single spaces: split on spaces (wrap spaces are lost anyway)."""
-    return [p for p in line.split() if p]
-
-
-def _is_header_cell(cell: str) -> bool:
-    return cell in _HEADER_WORDS or bool(_YEAR_CELL.match(cell))
-
-
-def _header(cells: list[str]) -> Table | None:
-    """A header row: an 指标 cell, at least one year column, every cell a header word."""
-    if not cells or not all(_is_header_cell(c) for c in cells):
-        return None
-    if not any("指标" in c for c in cells):
-        return None
-    years = [int(m[0]) for c in cells if _YEAR_CELL.match(c) and (m := re.search(r"20\d\d", c))]
-    if not years:
-        return None
-    has_attr = any(c in ("属性", "指标属性", "指标性质", "性质", "类型", "指标类型") for c in cells)
-    return Table(years=years, has_attribute=has_attr, has_unit=any("单位" in c for c in cells))
-
-
-def _is_value(cell: str) -> bool:
-    """A printed value: a number with signs and words around it, a missing marker, or a text target."""
-    parsed = parse_cell(cell)
-    if parsed.value is not None or parsed.missing:
-        return True
-    if cell.startswith(("完成", "达到", "年均", "不低于", "不高于", "高于", "低于", "保持", "控制")):
-        return True
-    return bool(re.search(r"\d", cell)) and not _SEQ_PREFIX.match(cell) and not _PAREN_TAIL.search(cell)
-
-
-def _is_name(cell: str) -> bool:
-    return bool(re.search(f"[{CJK}]", cell)) and cell not in ATTRIBUTES and not _is_value(cell)
-
-
-def _is_plain(cell: str) -> bool:
-    """A domain group label: Chinese words only, no number, no unit parenthetical."""
-    return _is_name(cell) and not _SEQ_PREFIX.match(cell) and not _PAREN_TAIL.search(cell) and len(cell) <= 12
-
-
-def _domain(cell: str) -> str:
-    """A domain group label without its printed numbering: '一、社会保险' → '社会保险'."""
-    return squash(re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．])\s*", "", cell))
-
-
-def split_name(text: str) -> tuple[str, str, str, str]:
-    """'(20)城镇老旧小区改造（个）（五年累计）' → ('20', '城镇老旧小区改造', '个', '五年累计')."""
+def split_name(text: str) -> tuple[str, str, str, str, str]:
+    """'(20)城镇老旧小区改造（个）（五年累计）' → seq '20', name, unit '个', qualifier '五年累计', definition ''."""
     seq = ""
-    if m := _SEQ_PREFIX.match(text):
+    text = text.strip()
+    if m := SEQ_PREFIX.match(text):
         seq, text = m[1].strip(), text[m.end() :]
-    text = squash(text)
-    qualifier = unit = ""
+    text = _FOOTNOTE_DIGIT.sub("", squash(text)).rstrip("。；;，,")
+    qualifier = unit = definition = ""
     if (m := _PAREN_TAIL.search(text)) and _QUALIFIER.match(m[1]):
         qualifier, text = m[1], text[: m.start()].rstrip()
     if m := _PAREN_TAIL.search(text):
-        unit, text = m[1], text[: m.start()].rstrip()
-    return seq, text, unit, qualifier
+        if is_unit(m[1]):
+            unit = m[1].replace("％", "%")
+        else:
+            definition = m[1]  # （总服务人数/馆员规模）, （农村居民可支配收入=1）: what the name means, not its unit
+        text = text[: m.start()].rstrip()
+    return seq, text, unit, qualifier, definition
 
 
-Cells = list[tuple[int, str]]
+class _RowBuilder:
+    """Turns aligned parts into indicator rows, carrying domain, name and attribute across sub-rows."""
 
-
-class _Reader:
-    """Reads row cell lists into indicator rows, carrying domain, name and attribute across sub-rows."""
-
-    def __init__(self, table: Table, plan_id: str):
-        self.table, self.plan_id = table, plan_id
+    def __init__(self, table: TableRead, plan_id: str, period_end: int | None):
+        self.table, self.plan_id, self.period_end = table, plan_id, period_end
         self.domain = ""
-        self.remark = ""
+        self.parent = self.part = ""  # a numbered group label (一、…) and a plain label within it
+        self.numbered = self.parent_numbered = self.after_label = False
+        self.group = ""  # a parent label printed over sub-indicators (居民 / 收入水平)
+        self.chars: list[str] = []  # a group label printed one character per row (社 … 会 … 保 … 障)
+        self.char_rows: list[Row] = []
         self.last: dict | None = None
 
-    def row(self, cells: Cells) -> None:
-        cells = [(ln, c) for ln, c in cells if not _is_header_cell(c)]
-        attribute, remark = "", ""
-        at = next((k for k in range(len(cells) - 1, -1, -1) if cells[k][1] in ATTRIBUTES), None)
-        if at is not None and at >= len(cells) - 2:  # the attribute column, possibly followed by a 备注 column
-            attribute, remark = ATTRIBUTES[cells[at][1]], " ".join(c for _, c in cells[at + 1 :])
-            cells = cells[:at]
-        self.remark = remark
-        if len(cells) >= 2 and _is_plain(cells[0][1]) and (_SEQ.match(cells[1][1]) or _is_name(cells[1][1])):
-            self.domain, cells = _domain(cells[0][1]), cells[1:]
-        seq = ""
-        if len(cells) >= 2 and _SEQ.match(cells[0][1]):
-            seq, cells = cells[0][1], cells[1:]
-        if cells:
-            self._values(cells, seq, attribute)
-
-    def _values(self, cells: Cells, seq: str, attribute: str) -> None:
-        n = self.table.n_values
-        line, first = cells[0]
-        sub_row = _SUB_ITEM.match(first) and self.last is not None and len(cells) <= n + 1
-        if _is_name(first) and not sub_row:
-            name_seq, name, unit, qualifier = split_name(first)
-            seq, rest, sub_item = seq or name_seq, cells[1:], ""
-            if self.table.has_unit and len(rest) > n:
-                unit, rest = rest[0][1], rest[1:]
-            if len(rest) > n and _is_name(rest[0][1]):
-                sub_item, rest = squash(rest[0][1]), rest[1:]
-        elif self.last is not None:  # a sub-row: the name and number of the row above, its own label
-            last = self.last
-            seq, name, unit, qualifier = last["seq"], last["name_zh"], last["unit_zh"], last["_qualifier"]
-            sub_item, rest = (squash(first), cells[1:]) if _is_name(first) else ("", cells)
-            attribute = attribute or last["attribute"] or ""
+    def label(self, text: str) -> None:
+        """A group label between rows: a numbered one (`一、`, `（一）`) opens a group, a plain one names its part."""
+        text = squash(text)
+        if re.fullmatch(r"[\u4e00-\u9fff]", text):
+            self.chars.append(text)
+            self.domain = "".join(self.chars)
+            for row in self.char_rows:
+                row["domain_zh"] = self.domain
+            return
+        self.chars, self.char_rows, self.group = [], [], ""
+        body = _domain(text)
+        if not body or body == text and re.fullmatch(r"[(（]?[一二三四五六七八九十]+[)）、.．]?", text):
+            self.numbered = True  # `（一）` printed apart from its label
+            return
+        if self.after_label and len(body) <= 3:  # a label wrapped onto the next line (一、社会 / 保障)
+            self.parent, self.part = (self.parent, self.part + body) if self.part else (self.parent + body, "")
+        elif self.numbered or _NUMBERED.match(text):
+            self.parent, self.part, self.numbered, self.parent_numbered = body, "", False, True
+        elif self.parent_numbered:
+            self.part = body
         else:
-            return
-        if not rest or not name:
-            return
-        values = [squash(c) for _, c in rest]
-        baseline_raw, target_raw = (values[0], values[1]) if len(values) >= 2 else ("", values[0])
-        self._append(line, seq, name, unit, qualifier, sub_item, baseline_raw, target_raw, attribute)
+            self.parent = body
+        self.domain = "·".join(p for p in (self.parent, self.part) if p)
+        self.after_label = True
 
-    def _append(self, line, seq, name, unit, qualifier, sub_item, baseline_raw, target_raw, attribute) -> None:  # noqa: PLR0913
-        baseline, target = parse_cell(baseline_raw), parse_cell(target_raw)
-        years = self.table.years
+    def row(self, parts: Parts) -> None:
+        self.after_label = False
+        domain = parts.text("domain")
+        if domain:
+            self.domain, self.group, self.parent, self.part = _domain(domain), "", "", ""
+        names = [c.text for _, c in parts.cells_of("name") if c.text.strip()]
+        seq_cell = parts.text("seq")
+        seq, name, unit, qualifier, definition = split_name(names[-1]) if names else ("", "", "", "", "")
+        if len(names) > 1:
+            parent = "".join(squash(n) for n in names[:-1])
+            if len(parent) <= 8 and len(name) >= 5 and not SEQ_PREFIX.match(names[-1]):
+                self.group = parent  # 居民 / 收入水平 over 城镇居民人均可支配收入
+            else:  # a name wrapped over several cells
+                seq, name, unit, qualifier, definition = split_name("".join(names))
+        seq = (SEQ.match(seq_cell.replace(" ", ""))[1] if seq_cell and not seq else seq_cell) or seq
+        sub_item = parts.text("sub_item")
+        marker = ""
+        if m := _NAME_MARKER.search(name):
+            marker, name = m[0], name[: m.start()]
+        if (not name or kind(name).sub) and self.last is not None and not seq:
+            sub_item = _sub_item(name) or sub_item
+            last = self.last
+            seq, name, unit, qualifier = last["seq"], last["name_zh"], unit or last["unit_zh"], last["_qualifier"]
+            attribute = parts.text("attribute") or last["_attribute_raw"]
+        else:
+            attribute = parts.text("attribute")
+            if name.startswith(("其中", "其中：", "其中:")) and self.last is not None:
+                sub_item, name, seq = _sub_item(name), self.last["name_zh"], seq or self.last["seq"]
+        if not name:
+            return
+        unit = parts.text("unit") or unit
+        notes = [definition] if definition else []
+        notes += [
+            f"{col.header}：{squash(c.text)}"
+            for role in ("source", "weight", "other")
+            for col, c in parts.cells_of(role)
+            if c.text.strip()
+        ]
+        notes += [squash(c.text) for _, c in parts.cells_of("note") if c.text.strip()]
+        for label, values in self._value_sets(parts):
+            self._append(parts, seq, name, unit, qualifier, _join(sub_item, label), values, attribute, notes, marker)
+
+    def _value_sets(self, parts: Parts) -> list[tuple[str, dict[str, tuple[Column, Cell] | None]]]:
+        """The values by role; several target columns of one year (苏南目标值, 全省目标值) give one row each."""
+        by_role = {role: parts.cells_of(role) for role in VALUE_ROLES}
+        targets = by_role["target"]
+        plain = [t for t in targets if not t[0].qualifier]
+        cumulative = [t for t in targets if t[0].qualifier]
+        labelled = [t for t in plain if t[0].label]
+        common = {role: (cells[0] if cells else None) for role, cells in by_role.items() if role != "target"}
+        if len(labelled) >= 2:
+            return [(col.label, {**common, "target": (col, cell)}) for col, cell in labelled]
+        target = plain[0] if plain else None
+        if cumulative and (target is None or parse_cell(target[1].text).missing):
+            target = cumulative[0]
+        return [("", {**common, "target": target})]
+
+    def _append(self, parts, seq, name, unit, qualifier, sub_item, values, attribute, notes, marker) -> None:  # noqa: PLR0913
+        raw = {role: (squash(cell.text) if (pair := values.get(role)) and (cell := pair[1]) else "") for role in VALUE_ROLES}
+        parsed = {role: parse_cell(text) for role, text in raw.items()}
+        columns = {role: pair[0] if (pair := values.get(role)) else None for role in VALUE_ROLES}
+        unit = unit or parsed["target"].unit or parsed["baseline"].unit or parsed["vision"].unit
+        target_col = columns["target"]
+        lines = [c.line for c in parts.cells]
+        value_lines = [pair[1].line for pair in values.values() if pair] + [c.line for _, c in parts.cells_of("attribute")]
+        domain = self.group if self.group and not self.domain else self.domain
         row = new_row(
             "indicators",
             plan_id=self.plan_id,
             seq=seq,
             sub_item_zh=sub_item,
-            domain_zh=self.domain,
+            domain_zh=domain,
             name_zh=name,
             unit_zh=unit,
-            baseline_year=years[0] if len(years) > 1 else None,
-            baseline_raw=baseline_raw,
-            baseline_value=baseline.value,
-            target_year=years[1] if len(years) > 1 else (years[0] if years else None),
-            target_raw=target_raw,
-            target_value=target.value,
-            target_comparator=target.comparator,
-            target_qualifier=target.qualifier or qualifier,
-            attribute=attribute or None,
-            note_zh=self.remark,
-            source_line=line,
+            baseline_year=_year(columns["baseline"]),
+            baseline_raw=raw["baseline"],
+            baseline_value=parsed["baseline"].value,
+            target_year=_year(target_col) or (self.period_end if target_col is not None else None),
+            target_raw=raw["target"],
+            target_value=parsed["target"].value,
+            target_comparator=parsed["target"].comparator,
+            target_qualifier=parsed["target"].qualifier or (target_col.qualifier if target_col else "") or qualifier,
+            vision_year=_year(columns["vision"]),
+            vision_raw=raw["vision"],
+            vision_value=parsed["vision"].value,
+            achieved_year=_year(columns["achieved"]),
+            achieved_raw=raw["achieved"],
+            achieved_value=parsed["achieved"].value,
+            attribute=ATTRIBUTES.get(re.sub(r"\s+", "", attribute)),
+            note_zh="; ".join(notes),
+            source_line=min(lines),
+            source_line_end=max([*value_lines, min(lines)]),
         )
-        row["_qualifier"], row["_markers"] = qualifier, baseline.marker + target.marker
+        row["_qualifier"], row["_attribute_raw"] = qualifier, attribute
+        row["_markers"] = marker + "".join(p.marker for p in parsed.values())
         self.table.rows.append(row)
-        self.last = row
-
-    def continue_name(self, cell: str) -> bool:
-        """A name wrapped onto its own line (PDF text): '…婴幼儿托位' + '数（个）'."""
-        last = self.last
-        if last is None or last["unit_zh"] or not _PAREN_TAIL.search(cell):
-            return False
-        _, last["name_zh"], last["unit_zh"], _ = split_name(last["name_zh"] + cell)
-        return True
+        if self.chars:
+            self.char_rows.append(row)
+        if not sub_item or self.last is None or self.last["name_zh"] != name:
+            self.last = row
 
 
-class _Scanner:
-    """Walks the document once, opening a table at each header and reading its rows."""
+def _sub_item(text: str) -> str:
+    return re.sub(r"^其中[:：]?", "", squash(text))
 
-    def __init__(self, doc: Document, plan_id: str):
-        self.doc, self.plan_id = doc, plan_id
-        self.tables: list[Table] = []
-        self.table: Table | None = None
-        self.reader: _Reader | None = None
-        self.header: Cells = []
-        self.pending: Cells = []
 
-    def run(self) -> list[Table]:
-        lines = self.doc.numbered()
-        i = 0
-        while i < len(lines):
-            raw_line, line = lines[i]
-            if self.table is not None and self._ends(line) and not self._domain_row(lines, i):
-                i = self._close(lines, i)
-                continue
-            if line.strip() and (self.table is not None or self.header or _may_open(line)):
-                self._line(raw_line, line)
-            if self.table is not None:
-                self.table.lines.add(raw_line)
-            i += 1
-        self._close(lines, len(lines))
-        return self.tables
+def _join(*parts: str) -> str:
+    return "·".join(p for p in parts if p)
 
-    def _domain_row(self, lines: list[tuple[int, str]], i: int) -> bool:
-        """A short heading-like line ("一、幼有所育") followed by table rows is a domain group row, not the end."""
-        if len(lines[i][1].strip()) > 16 or _NOTE.match(lines[i][1].strip()):
-            return False
-        following = next((line for _, line in lines[i + 1 :] if line.strip()), "")
-        return len(split_cells(following)) >= 3 or following.strip() in ATTRIBUTES or bool(_SEQ_PREFIX.match(following.strip()))
 
-    def _ends(self, line: str) -> bool:
-        text = line.strip()
-        if not text:
-            return False
-        if _NOTE.match(text):
-            return True
-        return "\t" not in text and bool(_HEADING.match(text) or (len(text) > 40 and _PROSE.search(text)))
+def _year(column: Column | None) -> int | None:
+    return column.year if column is not None else None
 
-    def _line(self, raw_line: int, line: str) -> None:
-        cells = [c for c in split_cells(line) if not _RULE.match(c)]
-        if not cells:
-            return
-        if len(cells) == 1 and sum(line.count(a) for a in ATTRIBUTES) >= 2:
-            cells = _one_line_table(line)
-        numbered = [(raw_line, c) for c in cells]
-        if self.table is None:
-            numbered = self._open(numbered)
-            if self.table is None or not numbered:
-                return
-        if len(numbered) >= 3 and sum(c in ATTRIBUTES for _, c in numbered) <= 1:
-            self._flush_pending()
-            self.reader.row(numbered)
+
+def _domain(cell: str) -> str:
+    """A group label without its numbering and counts: '一、核心指标(2项)(权重占50%)' → '核心指标'."""
+    text = re.sub(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．。])\s*", "", squash(cell))
+    return re.sub(r"(?:[(（][^()（）]*[)）])+$", "", text) or text
+
+
+def _continues_name(previous: list[Cell], cells: list[Cell], name_index: int | None) -> bool:
+    """A lone piece of text under the previous printed row's name: the name wrapped onto the next line."""
+    filled = [k for k, c in enumerate(cells) if c.text.strip()]
+    if len(filled) != 1 or name_index is None:
+        return False
+    text = cells[filled[0]].text.strip()
+    return (filled[0] == name_index and len(cells) > 1) or bool(re.fullmatch(r"[(（][^()（）]{1,12}[)）]", text))
+
+
+def _read_table(grid: Grid, plan_id: str, period_end: int | None) -> TableRead:
+    columns = read_header([c.text for c in grid.header], period_end)
+    table = TableRead(grid, columns)
+    aligner = Aligner(roles_with_implicit(columns))
+    builder = _RowBuilder(table, plan_id, period_end)
+    previous: Row | None = None
+    for item in grid.body:
+        if item.positional:
+            cells = _merge_name_words(item.cells) if item.words else item.cells
+            parts = aligner.assign(cells)
+            if parts is not None:
+                builder.row(Parts(cells, parts))
+            previous = item
+            continue
+        name_index = _name_index(aligner, previous.cells) if previous is not None and previous.positional else None
+        if previous is not None and builder.last is not None and _continues_name(previous.cells, item.cells, name_index):
+            _extend_name(builder.last, " ".join(c.text.strip() for c in item.cells if c.text.strip()))
+            continue
+        for what, cells, kinds in cut(item.cells, aligner):
+            if what == "label":
+                builder.label(cells[0].text)
+            else:
+                parts = aligner.assign(cells, kinds)
+                if parts is not None:
+                    builder.row(Parts(cells, parts))
+        previous = item
+    table.value_rows = _value_rows(grid, columns)
+    _attach_notes(table.rows, " ".join(text for _, text in grid.notes))
+    return table
+
+
+def _name_index(aligner: Aligner, cells: list[Cell]) -> int | None:
+    parts = aligner.assign(cells)
+    if not parts or "name" not in parts:
+        return None
+    name_cell = parts["name"][-1][1]
+    return next(k for k, c in enumerate(cells) if c is name_cell)
+
+
+def _extend_name(row: dict, text: str) -> None:
+    _, row["name_zh"], unit, _, definition = split_name(row["name_zh"] + text)
+    row["unit_zh"] = row["unit_zh"] or unit
+    if definition:
+        row["note_zh"] = "; ".join(n for n in (row["note_zh"], definition) if n)
+
+
+def _merge_name_words(cells: list[Cell]) -> list[Cell]:
+    """A row split on single spaces: the words before the first unit or value are one name (`其中: 研究生`)."""
+    k = 0
+    while k < len(cells) and (kinds := kind(cells[k].text)).text and not kinds.unit and not kinds.sub and not kinds.value_words:
+        k += 1
+    k = max(k, 1)
+    return [Cell(" ".join(c.text for c in cells[:k]), cells[0].line), *cells[k:]]
+
+
+def _value_rows(grid: Grid, columns: list[Column]) -> int:
+    """How many rows of values the table seems to hold, counted without the reader: what a warning compares with."""
+    count = 0
+    has_attribute = any(c.role == "attribute" for c in columns)
+    for item in grid.body:
+        kinds = [kind(c.text) for c in item.cells]
+        if item.positional:
+            count += any(k.number and not k.seq for k in kinds) or any(k.attribute for k in kinds)
+        elif has_attribute:
+            count += sum(k.attribute for k in kinds)
         else:
-            for cell in numbered:
-                self._stream(cell)
-
-    def _open(self, cells: Cells) -> Cells:
-        """Collect header cells (one line or several); open a table when a header is complete."""
-        k = 0
-        while k < len(cells) and _is_header_cell(cells[k][1]):
-            k += 1
-        self.header += cells[:k]
-        rest = cells[k:]
-        if not rest:
-            return []
-        table = _header([c for _, c in self.header])
-        if table is None and len(rest) >= 3 and rest[-1][1] in ATTRIBUTES:
-            table = Table(years=[], has_attribute=True, has_unit=False)
-        if table is None:
-            self.header = []
-            return []
-        table.lines.update(line for line, _ in self.header + cells[:k])
-        self.table, self.reader, self.header = table, _Reader(table, self.plan_id), []
-        self.tables.append(table)
-        return rest
-
-    def _stream(self, cell: tuple[int, str]) -> None:
-        if _is_header_cell(cell[1]):
-            return
-        if self.pending and self.pending[-1][1].endswith(("；", ";", "，", ",", "、")):
-            self.pending[-1] = (self.pending[-1][0], self.pending[-1][1] + cell[1])
-            return
-        table = self.table
-        if not table.has_attribute and self._complete() and _is_name(cell[1]):
-            self._flush_pending()
-        self.pending.append(cell)
-        if table.has_attribute and cell[1] in ATTRIBUTES:
-            self._flush_pending()
-
-    def _complete(self) -> bool:
-        names = [k for k, (_, c) in enumerate(self.pending) if _is_name(c) and not _SUB_ITEM.match(c)]
-        return bool(names) and len(self.pending) - names[-1] - 1 >= self.table.n_values
-
-    def _flush_pending(self) -> None:
-        pending, self.pending = self.pending, []
-        if not pending:
-            return
-        if all(_is_name(c) for _, c in pending):
-            if len(pending) == 1 and self.reader.continue_name(pending[0][1]):
-                return
-            self.reader.domain = _domain(pending[-1][1])
-            return
-        self.reader.row(pending)
-
-    def _close(self, lines: list[tuple[int, str]], i: int) -> int:
-        """Finish the open table; read its notes (注：①…②…) and attach them to the rows they concern."""
-        if self.table is None:
-            return i + 1
-        self._flush_pending()
-        notes: list[str] = []
-        while i < len(lines) and (_NOTE.match(lines[i][1]) or (notes and _NOTE_ITEM.match(lines[i][1].strip()))):
-            notes.append(lines[i][1].strip())
-            self.table.lines.add(lines[i][0])
-            i += 1
-        _attach_notes(self.table.rows, " ".join(notes))
-        self.table, self.reader, self.header = None, None, []
-        return i if notes else i + 1
-
-
-_HEADING = re.compile(
-    r"^(第[一二三四五六七八九十百零\d]+[章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏)"
-)
-_NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
-_NOTE_SPLIT = re.compile(r"(?=[①-⑳])|[；;](?=\s*\S)|(?<=。)\s*(?=\d{1,2}[.、．])")
+            count += sum(1 for a, b in zip(kinds, kinds[1:], strict=False) if a.text and not a.unit and b.number and not b.seq)
+    return count
 
 
 def _attach_notes(rows: list[dict], text: str) -> None:
@@ -355,7 +329,7 @@ def _attach_notes(rows: list[dict], text: str) -> None:
                 row["note_zh"] = "; ".join(n for n in (row["note_zh"], note) if n)
 
 
-def _ids(tables: list[Table]) -> list[Row]:
+def _ids(tables: list[TableRead]) -> list[Row]:
     """indicator_id from the printed number (i016, i016b for a sub-item), so ids survive edits elsewhere."""
     out: list[Row] = []
     taken: set[str] = set()
@@ -376,12 +350,115 @@ def _ids(tables: list[Table]) -> list[Row]:
     return out
 
 
-def _may_open(line: str) -> bool:
-    """Cheap test before splitting a line: prose (long, no separators) never opens a table."""
-    return len(line) <= 60 or "\t" in line or "|" in line or "  " in line or "性" in line
+def _table_record(plan_id: str, number: int, table: TableRead) -> Row:
+    grid = table.grid
+    read = len(table.rows)
+    warning = ""
+    if read < table.value_rows:
+        warning = f"read {read} rows of about {table.value_rows} rows of values in lines {grid.first_line}-{grid.last_line}"
+    elif read == 0:
+        warning = f"a table header in lines {grid.first_line}-{grid.last_line} but no rows read"
+    return new_row(
+        "tables",
+        plan_id=plan_id,
+        table_id=f"t{number}",
+        first_line=grid.first_line,
+        last_line=grid.last_line,
+        layout=grid.layout,
+        header=" | ".join(c.text for c in grid.header),
+        columns=" | ".join(c.describe() for c in table.columns),
+        rows_read=read,
+        value_rows=table.value_rows,
+        warning=warning,
+    )
 
 
-def extract_tables(doc: Document, plan_id: str) -> tuple[list[Row], set[int]]:
-    """Indicator rows, and the raw lines their tables occupy (the other extractors skip those)."""
-    tables = _Scanner(doc, plan_id).run()
-    return _ids(tables), {line for table in tables for line in table.lines}
+def _unread_regions(numbered: list[tuple[int, str]], claimed: set[int]) -> list[tuple[int, int, int]]:
+    """Runs of lines outside every table that look like one (attribute words, lines of several numbers): first, last, count."""
+    regions: list[tuple[int, int, int]] = []
+    run: list[int] = []
+    for raw_line, text in numbered:
+        if raw_line in claimed or not text.strip():
+            continue
+        cells = split_line(text) or text.split()
+        numbers = sum(1 for c in cells if kind(c).number and not kind(c).seq)
+        attributes = sum(text.count(word) for word in ATTRIBUTE_WORDS)
+        if len(text) < 400 and (attributes or (numbers >= 2 and len(cells) <= 12)):
+            run.append(raw_line)
+            continue
+        if len(run) >= 3:
+            regions.append((run[0], run[-1], len(run)))
+        if len(text.strip()) > 30 or "。" in text:
+            run = []
+    if len(run) >= 3:
+        regions.append((run[0], run[-1], len(run)))
+    return regions
+
+
+def _unread_record(plan_id: str, number: int, region: tuple[int, int, int]) -> Row:
+    first, last, count = region
+    return new_row(
+        "tables",
+        plan_id=plan_id,
+        table_id=f"u{number}",
+        first_line=first,
+        last_line=last,
+        layout="not read",
+        rows_read=0,
+        value_rows=count,
+        warning=f"lines {first}-{last} look like a table (values or attribute words) but have no header the reader knows",
+    )
+
+
+@dataclass
+class Tables:
+    indicators: list[Row]
+    tables: list[Row]  # one record per table read, and per region that looks like a table but was not read
+    lines: set[int]
+
+
+def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -> Tables:
+    """Indicator rows, a record per table, and the raw lines the tables occupy (the other extractors skip them)."""
+    numbered = doc.numbered()
+    tables = [_read_table(grid, plan_id, period_end) for grid in read_grids(numbered)]
+    records = [_table_record(plan_id, n, t) for n, t in enumerate(tables, start=1)]
+    lines = {line for t in tables for line in t.grid.lines}
+    unread = _unread_regions(numbered, lines)
+    records += [_unread_record(plan_id, n, region) for n, region in enumerate(unread, start=1)]
+    return Tables(_ids(tables), records, lines)
+
+
+def warnings(tables: list[Row]) -> list[str]:
+    """The table records' warnings, each naming its first line."""
+    return [f"line {t['first_line']}: {t['table_id']}: {t['warning']}" for t in tables if t["warning"]]
+
+
+def describe(tables: list[Row]) -> list[str]:
+    """What was read, one line per table (lines, layout, header, column roles, rows), warnings flagged."""
+    out = []
+    for t in tables:
+        if t["layout"] == "not read":
+            out.append(f"  {t['table_id']}  lines {t['first_line']}-{t['last_line']}  NOT READ: {t['warning']}")
+            continue
+        out.append(f"  {t['table_id']}  lines {t['first_line']}-{t['last_line']}  {t['layout']}, {t['rows_read']} rows")
+        out.append(f"      header:  {t['header']}")
+        out.append(f"      columns: {t['columns']}")
+        if t["warning"]:
+            out.append(f"      WARNING: {t['warning']}")
+    return out
+
+
+def check_tables(tables: list[Row], source: Path, strict: bool, log: Callable[[str], None]) -> None:
+    """Log each table warning with its file and line; under --strict the first one is an error."""
+    found = [t for t in tables if t["warning"]]
+    for t in found:
+        log(f"warning  {source}:{t['first_line']}: table {t['table_id']}: {t['warning']}")
+    if strict and found:
+        first = found[0]
+        raise PlanError(
+            f"table {first['table_id']}: {first['warning']} (strict mode)",
+            source,
+            first["first_line"],
+            hint="check the table in the document; fix the reading with an `adds` entry in datasets/overrides/, "
+            "or report the layout so the reader learns it",
+        )

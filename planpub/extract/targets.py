@@ -32,9 +32,10 @@ _PRE = {
 }  # fmt: skip
 _POST = {"及以上": ">=", "以上": ">=", "左右": "~", "以内": "<=", "以下": "<="}
 _PRE_RE = "|".join(sorted(_PRE, key=len, reverse=True))
+# `\s{0,2}`, not `\s*`: tried from every position of a long run of spaces, `\s*` rescanned the run each time.
 _VALUE = re.compile(
-    rf"(?P<pre>{_PRE_RE})?\s*(?P<num>(?<!\d)\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s*(?P<unit>{_UNIT})"
-    rf"\s*(?P<post>及以上|以上|左右|以内|以下)?"
+    rf"(?P<pre>{_PRE_RE})?\s{{0,2}}(?P<num>(?<!\d)\d+(?:\.\d+)?|[一两二三四五六七八九十](?=[所个家人名次处]))\s{{0,2}}"
+    rf"(?P<unit>{_UNIT})\s{{0,2}}(?P<post>及以上|以上|左右|以内|以下)?"
 )
 # (?<!\d): a number starts where its digit run starts. A match can never begin inside a run (no unit starts with a
 # digit), and without the guard the scan restarted from every digit of a long run: quadratic.
