@@ -221,6 +221,8 @@ def read_document(path: Path) -> Document:
                 number,
                 hint="the document is not plan text, or its line breaks were lost",
             )
+        if line.count("|") >= 2:  # a line break inside a table row's cell (stacked values) is not a new paragraph
+            line = _BLOCK_BREAK.sub(" ", line)
         for part in _BLOCK_BREAK.split(line.strip("\r")) if _BLOCK_BREAK.search(line) else [line]:
             doc.lines.append(normalise_line(part))
             doc.raw_lines.append(number)

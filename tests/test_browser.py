@@ -131,12 +131,14 @@ def test_download_and_source_links_resolve(server, visit):
         href = page.locator(selector).first.get_attribute("href")
         response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
         assert response.ok and len(response.body()) > 200, selector
-    # A source-line link in the indicator table opens the raw line, highlighted as the target.
+    # A source link in the indicator table opens the raw lines of the row (#L73-L76), all of them highlighted.
     link = page.locator("table a[href*='sources/'][href*='#L']").first
-    line = link.get_attribute("href").rsplit("#L", 1)[1]
+    first, _, last = link.get_attribute("href").rsplit("#", 1)[1].partition("-")
     link.click()
     page.wait_for_load_state("networkidle")
-    assert page.locator(".line:target").get_attribute("id") == f"L{line}"
+    marked = page.eval_on_selector_all(".line.in-span", "lines => lines.map(l => l.id)")
+    span = range(int(first[1:]), int((last or first)[1:]) + 1)
+    assert marked == [f"L{n}" for n in span] and len(marked) > 1
 
 
 def _search(page, term: str) -> list[str]:

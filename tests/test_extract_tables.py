@@ -237,3 +237,41 @@ def test_strict_extract_fails_at_the_line_of_a_table_it_could_not_read(tmp_path,
     err = capsys.readouterr().err
     assert f"{doc}:2: table u1: lines 2-4 look like a table" in err and "strict mode" in err
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_header_column_the_reader_does_not_know_is_kept_apart_and_values_stay_in_place(tmp_path):
+    text = "指标名称\t单位\t2020年\t2025年\t年均增速\t属性\n城镇化率\t%\t60\t65\t1\t预期\n"
+    [row] = records_of_text(tmp_path, text)["indicators"]
+    assert (row["baseline_raw"], row["target_raw"], row["attribute"], row["note_zh"]) == ("60", "65", "expected", "年均增速：1")
+
+
+def test_years_printed_under_a_merged_value_header(tmp_path):
+    text = "| 指标 | 单位 | 指标值 | 属性 |\n| 2020年 | 2025年 |\n| 城镇化率 | % | 60 | 65 | 预期性 |\n"
+    [row] = records_of_text(tmp_path, text)["indicators"]
+    assert (row["baseline_year"], row["baseline_raw"], row["target_year"], row["target_raw"]) == (2020, "60", 2025, "65")
+
+
+def test_double_pipe_separators_and_sub_row_values_stacked_in_one_cell(tmp_path):
+    text = (
+        "序号 || 指标 || 分项 || 2020年 || 2025年 || 属性\n"
+        "1 || 省级文明城市占比（%） || 市级<br>县级 || 72.7<br>50.5 || 90.9<br>72.5 || 约束性\n"
+    )
+    rows = records_of_text(tmp_path, text)["indicators"]
+    assert [(r["name_zh"], r["sub_item_zh"], r["unit_zh"], r["baseline_raw"], r["target_raw"], r["attribute"]) for r in rows] == [
+        ("省级文明城市占比", "市级", "%", "72.7", "90.9", "binding"),
+        ("省级文明城市占比", "县级", "%", "50.5", "72.5", "binding"),
+    ]
+
+
+def test_a_pipe_row_wrapped_inside_a_cell_is_one_row(tmp_path):
+    text = (
+        "| 序号 | 指标 | 2020年 | 2025年 | 属性 |\n"
+        "| 1 | 人均预期寿命（岁） | 77.2 | 78.5 | 预期性 |\n"
+        "| 2 | 每千人口拥有3岁以下婴幼\n"
+        "儿托位数（个） | 1.5 | 4.5 | 预期性 |\n"
+    )
+    rows = records_of_text(tmp_path, text)["indicators"]
+    assert [(r["seq"], r["name_zh"], r["unit_zh"], r["baseline_raw"], r["target_raw"], r["source_line"]) for r in rows] == [
+        ("1", "人均预期寿命", "岁", "77.2", "78.5", 2),
+        ("2", "每千人口拥有3岁以下婴幼儿托位数", "个", "1.5", "4.5", 3),
+    ]

@@ -22,7 +22,7 @@ from .conftest import copy_project
 COMMITTED = ROOT / "datasets" / "packages"
 ENUMS = {
     ("plans", "level"): ["nation", "province", "city", "county"],
-    ("indicators", "attribute"): ["binding", "expected"],
+    ("indicators", "attribute"): ["binding", "expected", "advocated"],
     ("indicators", "target_comparator"): ["=", ">=", ">", "<=", "<", "~"],
     ("targets", "comparator"): ["=", ">=", ">", "<=", "<", "~"],
 }

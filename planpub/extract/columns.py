@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 VALUE_ROLES = ("baseline", "target", "vision", "achieved")
 
 _WORD_ROLES = [
     ("seq", re.compile(r"^(?:序号|编号|序|号)$")),
     ("unit", re.compile(r"^(?:计量)?单位$")),
+    ("sub_item", re.compile(r"^(?:分项|子项|细项|其中)$")),
     ("attribute", re.compile(r"^(?:指标)?(?:属性|性质|类型)$")),
     ("domain", re.compile(r"^(?:领域|类别|分类|方面|维度|板块|一级指标|指标类别|指标分类|目标类别)$")),
     ("weight", re.compile(r"^(?:权重|分值|权数)(?:\(%\))?$")),
@@ -35,7 +37,7 @@ _PERIOD_WORD = re.compile(r"[“\"]?(十[一二三四五]?五)[”\"]?(?:时期|
 _VALUE_HEADER = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]{0,3}?)"
     r"(?P<year>(?:19|20)\d\d年?(?:底|末|度)?|[“\"]?十[一二三四五]?五[”\"]?(?:时期|期间|期)?(?:期末|末)?)?"
-    r"(?P<role>基期|基数|基准|现状|现值|基础|起点|上年|目标|预期|规划|完成|实际完成|实际|实现|执行|实绩|累计|预计)?"
+    r"(?P<role>(?:基期|基数|基准|现状|现值|基础|起点|上年|目标|预期|规划|完成|实际完成|实际|实现|执行|实绩|累计|预计){1,2})?"
     r"(?:值|水平|情况|数据|数值|数)?(?P<year2>(?:19|20)\d\d年?)?$"
 )
 _FILLER = re.compile(
@@ -43,6 +45,7 @@ _FILLER = re.compile(
 )
 
 
+@cache
 def compact(text: str) -> str:
     """A header cell as compared: NFKC, no spaces or brackets, no footnote digit glued on (`〔累计〕1` → `累计`)."""
     cell = re.sub(r"[\s〔〕\[\]［］【】|]+", "", unicodedata.normalize("NFKC", text))
@@ -63,6 +66,7 @@ class Column:
         return f"{self.header or '∅'}={self.role}{year}{label}"
 
 
+@cache
 def word_role(text: str) -> str | None:
     """The role a header cell names by a word (指标 → name, 单位 → unit, 属性 → attribute), if any."""
     cell = compact(text)
@@ -79,6 +83,7 @@ def _value_header(cell: str) -> bool:
     return bool(m) and bool(m["year"] or m["role"]) and len(cell) <= 16 and len(_YEAR.findall(cell)) <= 1
 
 
+@cache
 def is_header_cell(text: str) -> bool:
     """A cell that can stand in a table header: a role word or a value column's year/role words."""
     cell = compact(text)

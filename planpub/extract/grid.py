@@ -20,7 +20,10 @@ from .columns import compact, is_header_cell, is_name_header, is_value_header, w
 from .text import CJK
 
 ATTRIBUTE_WORDS = ("约束性", "预期性", "倡导性")
+ATTRIBUTE_CELLS = (*ATTRIBUTE_WORDS, "约束", "预期")  # a cell of the attribute column, also abbreviated
 _PIPES = re.compile(r"\s*[|｜]\s*")
+_DOUBLE_PIPES = re.compile(r"\s*(?:\|\||｜｜)\s*")
+_DOUBLE_ONLY = re.compile(r"^(?!.*(?:[^|]\|[^|]|^\|[^|]|[^|]\|$)).*\|\|")  # `a || b || c`: `||` is the separator
 _SPACE_RUN = re.compile(r" {2,}|\u3000+")
 _RULE = re.compile(r"^[|｜\s]*[-—:=+]{3,}[-—:=+\s|｜]*$")  # a Markdown table's |---|---| line
 _HEADING = re.compile(
@@ -29,6 +32,12 @@ _HEADING = re.compile(
 _NOTE = re.compile(r"^\s*[|｜]?\s*(?:注|备注|说明|资料来源|数据来源|计算方法|指标解释)\s*\d?\s*[:：①]")
 _PROSE = re.compile(r"[。；;]|[，,].*[，,]")
 _LOOKAHEAD = 8
+# A header's first line holds one of these (cheap test before reading a line as a header).
+_MAY_HEAD = re.compile(
+    r"指\s*标|名\s*称|序\s*号|编\s*号|领\s*域|类\s*别|分\s*类|单\s*位|属\s*性|性\s*质|目\s*标|基\s*期|现\s*状|方\s*面|"
+    r"权\s*重|(?:19|20)\d\d"
+)
+_VALUE_GROUP = re.compile(r"(?:指标|规划|目标)?(?:值|数值)|年份|年度|指标值[(（]?年份?[)）]?")
 _ROLE_WORD = re.compile(r"(?:基期|基数|现状|目标|预期|规划|完成|实际)值?|值")  # the second line of `2015年` / `目 标`
 # Page furniture of web pages and document viewers: a pager, a page count, related links.
 _FURNITURE = re.compile(
@@ -76,7 +85,7 @@ def split_line(text: str) -> list[str] | None:
     elif "|" in stripped or "｜" in stripped:
         if _RULE.match(stripped):
             return []
-        parts = _PIPES.split(stripped)
+        parts = (_DOUBLE_PIPES if _DOUBLE_ONLY.search(stripped) else _PIPES).split(stripped)
         if stripped[0] in "|｜":
             parts = parts[1:]
         if parts and stripped[-1] in "|｜":
@@ -95,7 +104,7 @@ def _filled(cells: list[str]) -> list[str]:
 
 
 def _is_attribute(text: str) -> bool:
-    return compact(text) in ATTRIBUTE_WORDS
+    return compact(text) in ATTRIBUTE_CELLS
 
 
 def _header_cells(text: str) -> list[str] | None:
@@ -103,13 +112,20 @@ def _header_cells(text: str) -> list[str] | None:
     cells = split_line(text)
     if cells:
         filled = _filled(cells)
-        return filled if filled and all(is_header_cell(c) for c in filled) else None
+        known = [c for c in filled if is_header_cell(c)]
+        if len(known) == len(filled) or (len(known) >= 0.6 * len(filled) and _names_a_table(known)):
+            return filled  # a column the reader does not know (年均增速, 指标值) stays a column of its own
+        return None
     words = text.split()
     if len(words) >= 2 and all(is_header_cell(w) for w in words):  # `单位 2015年 2020年`
         return words
     if is_header_cell(text):  # one cell, possibly letter-spaced: `指 标`, `2022 年 目 标 值`
         return [compact(text)]
     return None
+
+
+def _names_a_table(cells: list[str]) -> bool:
+    return any(is_name_header(c) for c in cells) and any(is_value_header(c) or word_role(c) == "attribute" for c in cells)
 
 
 def _leading_header_words(text: str) -> tuple[list[str], list[str]]:
@@ -164,6 +180,11 @@ def _looks_numeric(text: str) -> bool:
     return bool(re.search(r"\d", text)) and len(re.findall(f"[{CJK}]", text)) <= 4
 
 
+def _group_slot(header: list[Cell]) -> int | None:
+    """A header cell over several value columns of the next header line (指标值, 数值, 年份), if any."""
+    return next((k for k, c in enumerate(header) if _VALUE_GROUP.fullmatch(compact(c.text))), None)
+
+
 class _TableReader:
     """Reads one table's header and body from line i on."""
 
@@ -191,6 +212,8 @@ class _TableReader:
         if not names or not values:
             return None
         self.grid = Grid(header=header, lines={c.line for c in header})
+        self.open_row: tuple[int, str] | None = None
+        self.closed_rows = int(text.strip().startswith("|") and text.strip().endswith("|"))
         self.header_words = {compact(c.text) for c in header}
         self.blank_cells = not self._blank_separated(j)
         if rest:
@@ -219,6 +242,10 @@ class _TableReader:
                     j = following + 1
                     continue
                 return header, j
+            if len(cells) >= 2 and (slot := _group_slot(header)) is not None:  # 指标值 over 2020年 | 2025年
+                header[slot : slot + 1] = [Cell(compact(c), raw_line) for c in cells]
+                j = k + 1
+                continue
             for cell in cells:
                 if header and re.fullmatch(r"(?:19|20)\d\d年?", compact(header[-1].text)) and _ROLE_WORD.fullmatch(compact(cell)):
                     header[-1] = Cell(compact(header[-1].text) + compact(cell), header[-1].line)  # 2015年 / 目 标
@@ -297,6 +324,9 @@ class _TableReader:
     def _line(self, raw_line: int, text: str) -> None:
         if self._continues_cell(text):
             return
+        raw_line, text = self._pipe_row(raw_line, text)
+        if not text:
+            return
         cells = split_line(text)
         if cells is not None and len(_filled(cells)) == 1 and compact(_filled(cells)[0]) in self.header_words:
             return  # one cell of a header repeated after a page break
@@ -321,6 +351,21 @@ class _TableReader:
             self.grid.layout = "rows"
         elif compact(text) not in self.header_words:
             self.stream.append(Cell(text.strip(), raw_line))
+
+    def _pipe_row(self, raw_line: int, text: str) -> tuple[int, str]:
+        """A `| … |` row wrapped inside a cell (`| 1 | 每千人口拥有3岁以下婴幼` / `儿托位数 | 个 | 1.5 |`): one row again,
+        on the line where it starts."""
+        stripped = text.strip()
+        if self.open_row is not None:
+            (line, head), self.open_row = self.open_row, None
+            return line, head + stripped
+        row = stripped.startswith(("|", "｜")) and len(_filled(split_line(stripped) or [])) >= 2
+        if row and not stripped.endswith(("|", "｜")) and self.closed_rows:
+            self.open_row = (raw_line, stripped)
+            return raw_line, ""
+        if row and stripped.endswith(("|", "｜")):
+            self.closed_rows += 1
+        return raw_line, text
 
     def _continues_cell(self, text: str) -> bool:
         """A cell continued after a break (`城市6.2；` / `农村8.2`): joined to the last filled cell of the run."""
@@ -401,7 +446,7 @@ def read_grids(numbered: list[tuple[int, str]]) -> list[Grid]:
     i = 0
     while i < len(lines):
         text = lines.items[i][1].strip()
-        if not text or len(text) > 400:
+        if not text or len(text) > 400 or not _MAY_HEAD.search(text):
             i += 1
             continue
         if found := _transposed(lines, i):

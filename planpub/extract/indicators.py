@@ -17,11 +17,11 @@ from ..read import Document
 from ..schema import Row, new_row
 from .columns import VALUE_ROLES, Column, read_header
 from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, split_line
-from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit
+from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit, stacked_values
 from .text import squash
 from .values import is_unit, parse_cell
 
-ATTRIBUTES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocated"}
+ATTRIBUTES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocated", "约束": "binding", "预期": "expected"}
 _PAREN_TAIL = re.compile(r"[(（]([^()（）]{1,24})[)）]$")
 _QUALIFIER = re.compile(r"^(五年累计|累计|年均|每年|五年|“十四五”累计)$")
 # A footnote number glued into a name (`地级及以上城市2空气质量`), not a number the name counts with (`拥有3岁以下`).
@@ -30,6 +30,7 @@ _FOOTNOTE_DIGIT = re.compile(
     r"(?![岁年月日天个人项次名所家户张床元万亿千百十级类倍小分周座台件套条批种层])"
 )
 _NAME_MARKER = re.compile(r"[*＊※]+$")
+_TABULAR_HINT = re.compile(r"\d\D+\d|约束性|预期性|倡导性")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
 _NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
 _NOTE_SPLIT = re.compile(r"(?=[①-⑳])|[；;](?=\s*\S)|(?<=。)\s*(?=\d{1,2}[.、．])")
@@ -118,6 +119,10 @@ class _RowBuilder:
 
     def row(self, parts: Parts) -> None:
         self.after_label = False
+        for stacked in _unstack(parts):
+            self._row(stacked)
+
+    def _row(self, parts: Parts) -> None:
         domain = parts.text("domain")
         if domain:
             self.domain, self.group, self.parent, self.part = _domain(domain), "", "", ""
@@ -216,6 +221,26 @@ class _RowBuilder:
             self.char_rows.append(row)
         if not sub_item or self.last is None or self.last["name_zh"] != name:
             self.last = row
+
+
+def _unstack(parts: Parts) -> list[Parts]:
+    """A row whose value cells stack the values of its sub-rows (`市级 县级` | `72.7 50.5` | `90.9 72.5`): one row each."""
+    values = [(role, col, cell) for role in VALUE_ROLES for col, cell in parts.cells_of(role) if cell.text.strip()]
+    stacks = [stacked_values(cell.text) for _, _, cell in values]
+    sizes = {len(s) for s in stacks}
+    labels = " ".join(c.text for _, c in parts.cells_of("sub_item")).split()
+    if not values or len(sizes) != 1 or (k := sizes.pop()) < 2 or len(labels) != k:
+        return [parts]
+    out = []
+    for n in range(k):
+        by_role = {role: list(cells) for role, cells in parts.by_role.items()}
+        by_role["sub_item"] = [(parts.cells_of("sub_item")[0][0], Cell(labels[n], parts.cells_of("sub_item")[0][1].line))]
+        for role, col, cell in values:
+            by_role[role] = [
+                (c, Cell(stacks[values.index((role, col, cell))][n], cell.line) if c is col else x) for c, x in by_role[role]
+            ]
+        out.append(Parts(parts.cells, by_role))
+    return out
 
 
 def _sub_item(text: str) -> str:
@@ -379,6 +404,11 @@ def _unread_regions(numbered: list[tuple[int, str]], claimed: set[int]) -> list[
     run: list[int] = []
     for raw_line, text in numbered:
         if raw_line in claimed or not text.strip():
+            continue
+        if len(text) >= 400 or not _TABULAR_HINT.search(text):
+            if len(run) >= 3:
+                regions.append((run[0], run[-1], len(run)))
+            run = [] if len(text.strip()) > 30 or "。" in text else run
             continue
         cells = split_line(text) or text.split()
         numbers = sum(1 for c in cells if kind(c).number and not kind(c).seq)

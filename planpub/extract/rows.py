@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .columns import VALUE_ROLES, Column
-from .grid import ATTRIBUTE_WORDS, Cell
+from .grid import ATTRIBUTE_CELLS, Cell
 from .text import CJK
 from .values import is_unit, parse_cell
 
@@ -67,10 +67,10 @@ def kind(text: str) -> Kind:
     squashed = re.sub(r"\s+", "", text)
     cjk = len(re.findall(f"[{CJK}]", squashed))
     parsed = parse_cell(squashed)
-    number = (parsed.value is not None or parsed.missing) and cjk <= 2
+    number = (parsed.value is not None or parsed.missing) and cjk <= 2 or len(stacked_values(text)) >= 2
     number_inside = bool(re.search(r"\d", squashed)) and not SEQ_PREFIX.match(squashed)
     return Kind(
-        attribute=squashed in ATTRIBUTE_WORDS,
+        attribute=squashed in ATTRIBUTE_CELLS,
         seq=bool(SEQ.match(squashed)),
         number=number,
         unit=not number and is_unit(squashed),
@@ -82,6 +82,14 @@ def kind(text: str) -> Kind:
         digits=bool(re.search(r"\d", squashed)),
         years=bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", squashed)) and cjk > 0,
     )
+
+
+def stacked_values(text: str) -> list[str]:
+    """`72.7 50.5`: the values of sub-rows stacked in one cell (empty when the cell is not that)."""
+    tokens = text.split()
+    if len(tokens) < 2 or not all((p := parse_cell(t)).value is not None or p.missing for t in tokens):
+        return []
+    return tokens
 
 
 def _value_fit(k: Kind, role: str) -> float:
@@ -116,6 +124,8 @@ def compat(k: Kind, role: str) -> float:
         return 0.5 if k.sub or k.value_words else 2.0 + min(k.length, 20) / 20
     if role == "sub_item":
         return 2.5 if k.sub else NEG
+    if role == "sub_item_column":  # a column the header names (分项): any short label
+        return 2.5 if k.sub else 0.8 if k.text and k.length <= 8 and not k.digits else NEG
     if role == "domain":
         return (1.5 if k.label else 1.0) if k.text and not k.sub and k.length <= 12 and (k.label or not k.digits) else NEG
     if role == "unit":
@@ -156,6 +166,7 @@ class Aligner:
     def __init__(self, columns: list[Column]):
         self.columns = columns
         self.roles = [c.role for c in columns]
+        self.fit_roles = ["sub_item_column" if c.role == "sub_item" and c.header else c.role for c in columns]
         # a cumulative or a regional target column (〔累计〕, 苏南目标值) is left empty more often than the main one
         self.skip = [_SKIP["cumulative"] if c.qualifier or c.label else _SKIP.get(c.role, 0.0) for c in columns]
 
@@ -165,18 +176,23 @@ class Aligner:
             best.append(best[-1] - self.skip[k])
         return best
 
-    def add(self, best: list[float], k_cell: Kind) -> list[float]:
+    def fits(self, k_cell: Kind) -> tuple[list[float], float, list[bool]]:
+        """What one cell costs in each column, left out, and as more of a name (computed once per cell)."""
+        absorb = _absorbable(k_cell)
+        return [compat(k_cell, r) for r in self.fit_roles], _drop(k_cell), [r == "name" and absorb for r in self.roles]
+
+    def add(self, best: list[float], fits: tuple[list[float], float, list[bool]]) -> list[float]:
         """The scores after one more cell: best[k] = best score with columns 0..k-1 used or skipped."""
-        roles = self.roles
-        new = [b + _drop(k_cell) for b in best]
+        fit, drop, absorb = fits
+        new = [b + drop for b in best]
         for k in range(1, len(best)):
-            fit = compat(k_cell, roles[k - 1])
-            if fit != NEG:
-                new[k] = max(new[k], best[k - 1] + fit)
-            if roles[k - 1] == "name" and _absorbable(k_cell):
-                new[k] = max(new[k], best[k] - _ABSORB)  # a name printed over several cells
+            if fit[k - 1] != NEG and best[k - 1] + fit[k - 1] > new[k]:
+                new[k] = best[k - 1] + fit[k - 1]
+            if absorb[k - 1] and best[k] - _ABSORB > new[k]:
+                new[k] = best[k] - _ABSORB  # a name printed over several cells
         for k in range(1, len(new)):
-            new[k] = max(new[k], new[k - 1] - self.skip[k - 1])
+            if new[k - 1] - self.skip[k - 1] > new[k]:
+                new[k] = new[k - 1] - self.skip[k - 1]
         return new
 
     def assign(self, cells: list[Cell], kinds: list[Kind] | None = None) -> dict[str, list[tuple[Column, Cell]]] | None:
@@ -196,7 +212,7 @@ class Aligner:
                 drop = _drop(kinds[i])
                 if cur + drop > score[i + 1][k]:
                     score[i + 1][k], back[i + 1][k] = cur + drop, (i, k, "drop")
-                if k < m and (fit := compat(kinds[i], self.roles[k])) != NEG and cur + fit > score[i + 1][k + 1]:
+                if k < m and (fit := compat(kinds[i], self.fit_roles[k])) != NEG and cur + fit > score[i + 1][k + 1]:
                     score[i + 1][k + 1], back[i + 1][k + 1] = cur + fit, (i, k, "take")
                 follows_name = k > 0 and self.roles[k - 1] == "name" and back[i][k] and back[i][k][2] in ("take", "absorb")
                 if follows_name and _absorbable(kinds[i]) and cur - _ABSORB > score[i + 1][k]:
@@ -262,6 +278,8 @@ def cut(cells: list[Cell], aligner: Aligner) -> list[tuple[str, list[Cell], list
     if starts:  # in a numbered table, a number that does not count rows is a value or a weight, not a row number
         kinds = [k if i in starts or not k.seq else replace(k, seq=False) for i, k in enumerate(kinds)]
     n = len(cells)
+    fits = [aligner.fits(k) for k in kinds]
+    longest = min(MAX_ROW, len(aligner.roles) + 8)
     best = [NEG] * (n + 1)
     back: list[tuple[int, str]] = [(0, "")] * (n + 1)
     best[0] = 0.0
@@ -277,10 +295,12 @@ def cut(cells: list[Cell], aligner: Aligner) -> list[tuple[str, list[Cell], list
         state = aligner.start()
         bonus = 1.0 if j in starts else -2.0 if starts and not k.sub else 0.0  # numbered rows: an unnumbered one is a sub-row
         valued = False
-        for i in range(j, min(n, j + MAX_ROW)):
+        for i in range(j, min(n, j + longest)):
             if i > j and i in starts:
+                if bonus < -2.0:
+                    break  # a row never holds two numbered rows
                 bonus -= 3.0
-            state = aligner.add(state, kinds[i])
+            state = aligner.add(state, fits[i])
             valued = valued or (kinds[i].number and not kinds[i].seq) or kinds[i].attribute or kinds[i].value_words
             if not valued:  # a row has a value or an attribute; a lone name is a label
                 continue
