@@ -275,3 +275,22 @@ def test_a_pipe_row_wrapped_inside_a_cell_is_one_row(tmp_path):
         ("1", "人均预期寿命", "岁", "77.2", "78.5", 2),
         ("2", "每千人口拥有3岁以下婴幼儿托位数", "个", "1.5", "4.5", 3),
     ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["每千人口拥有3岁以下婴幼儿托   1.5   4.5   预期性", "位数（个）"],
+        ["每千人口拥有3岁以下婴幼儿托", "位数（个）   1.5   4.5   预期性"],
+    ],
+    ids=["name-end-on-the-next-line", "name-start-on-the-line-before"],
+)
+def test_pdf_text_with_a_name_hard_wrapped_around_its_values(tmp_path, lines):
+    text = "\n".join(
+        ["指标名称      2020年   2025年   指标属性", "人均预期寿命（岁）   78   79   预期性", *lines, "第二章 重点任务"]
+    )
+    rows = records_of_text(tmp_path, text + "\n")["indicators"]
+    assert [(r["domain_zh"], r["name_zh"], r["unit_zh"], r["baseline_raw"], r["target_raw"]) for r in rows] == [
+        ("", "人均预期寿命", "岁", "78", "79"),
+        ("", "每千人口拥有3岁以下婴幼儿托位数", "个", "1.5", "4.5"),
+    ]

@@ -17,6 +17,7 @@ from ..read import Document
 from ..schema import Row, new_row
 from .columns import VALUE_ROLES, Column, read_header
 from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, split_line
+from .grid import Row as PrintedRow
 from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit, stacked_values
 from .text import squash
 from .values import is_unit, parse_cell
@@ -30,6 +31,11 @@ _FOOTNOTE_DIGIT = re.compile(
     r"(?![岁年月日天个人项次名所家户张床元万亿千百十级类倍小分周座台件套条批种层])"
 )
 _NAME_MARKER = re.compile(r"[*＊※]+$")
+# What a measured indicator's name ends with: a name that does not is not finished.
+_MEASURES = (
+    "数", "率", "量", "比", "比例", "比重", "占比", "面积", "指数", "水平", "寿命", "年限", "标准", "增速", "收入",
+    "规模", "总值", "产值", "人次", "时间", "长度", "密度", "系数", "覆盖", "强度", "总额", "金额", "支出", "投入",
+)  # fmt: skip
 _TABULAR_HINT = re.compile(r"\d\D+\d|约束性|预期性|倡导性")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
 _NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
@@ -261,13 +267,38 @@ def _domain(cell: str) -> str:
     return re.sub(r"(?:[(（][^()（）]*[)）])+$", "", text) or text
 
 
-def _continues_name(previous: list[Cell], cells: list[Cell], name_index: int | None) -> bool:
-    """A lone piece of text under the previous printed row's name: the name wrapped onto the next line."""
+def _continues_name(previous: list[Cell], cells: list[Cell], name_index: int | None, last_name: str) -> bool:
+    """A lone piece of text under the previous printed row's name: the name wrapped onto the next line
+    (under the name column, a unit in brackets, or the end of a measure: `…婴幼儿托` + `位数`)."""
     filled = [k for k, c in enumerate(cells) if c.text.strip()]
     if len(filled) != 1 or name_index is None:
         return False
-    text = cells[filled[0]].text.strip()
-    return (filled[0] == name_index and len(cells) > 1) or bool(re.fullmatch(r"[(（][^()（）]{1,12}[)）]", text))
+    text = squash(cells[filled[0]].text)
+    if (filled[0] == name_index and len(cells) > 1) or re.fullmatch(r"[(（][^()（）]{1,12}[)）]", text):
+        return True
+    return (
+        bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:[(（][^()（）]{1,12}[)）])?", text))
+        and _ends_measure(split_name(last_name + text)[1])
+        and not _ends_measure(last_name)
+    )
+
+
+def _ends_measure(name: str) -> bool:
+    return name.endswith(_MEASURES)
+
+
+def _wrapped_head(stream: list[Cell], row: list[Cell]) -> bool:
+    """A name whose start ends a run of cells and whose end begins the next printed row (PDF text wrapped before
+    the values): `每千人口拥有3岁以下婴幼儿托` / `位数（个）   1.5   4.5`."""
+    head = [c for c in stream if c.text.strip()]
+    first = next((c for c in row if c.text.strip()), None)
+    if not head or first is None or not re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:[(（][^()（）]{1,12}[)）])?", first.text.strip()):
+        return False
+    return (
+        kind(head[-1].text).text
+        and not _ends_measure(squash(head[-1].text))
+        and _ends_measure(split_name(squash(head[-1].text) + first.text.strip())[1])
+    )
 
 
 def _read_table(grid: Grid, plan_id: str, period_end: int | None) -> TableRead:
@@ -275,8 +306,18 @@ def _read_table(grid: Grid, plan_id: str, period_end: int | None) -> TableRead:
     table = TableRead(grid, columns)
     aligner = Aligner(roles_with_implicit(columns))
     builder = _RowBuilder(table, plan_id, period_end)
-    previous: Row | None = None
-    for item in grid.body:
+    previous: PrintedRow | None = None
+    body = list(grid.body)
+    for n, item in enumerate(body):
+        following = body[n + 1] if n + 1 < len(body) else None
+        if not item.positional and following is not None and following.positional and _wrapped_head(item.cells, following.cells):
+            head = [c for c in item.cells if c.text.strip()][-1]
+            item = PrintedRow(item.cells[: item.cells.index(head)], positional=False)
+            first = next(k for k, c in enumerate(following.cells) if c.text.strip())
+            joined = Cell(head.text.strip() + following.cells[first].text.strip(), head.line)
+            body[n + 1] = PrintedRow([*following.cells[:first], joined, *following.cells[first + 1 :]], True, following.words)
+            if not any(c.text.strip() for c in item.cells):
+                continue
         if item.positional:
             cells = _merge_name_words(item.cells) if item.words else item.cells
             parts = aligner.assign(cells)
@@ -285,7 +326,12 @@ def _read_table(grid: Grid, plan_id: str, period_end: int | None) -> TableRead:
             previous = item
             continue
         name_index = _name_index(aligner, previous.cells) if previous is not None and previous.positional else None
-        if previous is not None and builder.last is not None and _continues_name(previous.cells, item.cells, name_index):
+        last_name = builder.last["name_zh"] if builder.last else ""
+        if (
+            previous is not None
+            and builder.last is not None
+            and _continues_name(previous.cells, item.cells, name_index, last_name)
+        ):
             _extend_name(builder.last, " ".join(c.text.strip() for c in item.cells if c.text.strip()))
             continue
         for what, cells, kinds in cut(item.cells, aligner):
