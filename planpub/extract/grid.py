@@ -165,10 +165,13 @@ class _Lines:
             if not text:
                 continue
             seen += 1
-            if _HEADING.match(text) and len(text) > 12 or (len(text) > 60 and _PROSE.search(text) and not _NOTE.match(text)):
+            cells = split_line(text)
+            prose = cells is None and len(text) > 20 and _PROSE.search(text) and not _NOTE.match(text)
+            if _HEADING.match(text) and len(text) > 12 or prose:
                 return False
-            cells = split_line(text) or [text]
-            filled = _filled(cells)
+            if (header := _header_cells(text)) is not None and any(is_name_header(c) for c in header):
+                return False  # the next table's header
+            filled = _filled(cells or [text])
             if any(_is_attribute(c) for c in filled) or (len(filled) >= 2 and any(_looks_numeric(c) for c in filled)):
                 return True
             if len(filled) == 1 and re.fullmatch(r"[(（]?\d{1,3}[)）.、．]?", compact(filled[0])):
