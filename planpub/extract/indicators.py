@@ -57,6 +57,20 @@ class Parts:
 
 
 @dataclass
+class Named:
+    """What names a row, before its values: printed number, name, unit, qualifier, sub-item, attribute, notes."""
+
+    seq: str
+    name: str
+    unit: str
+    qualifier: str
+    sub_item: str
+    attribute: str
+    marker: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class TableRead:
     """One table as read: where it is, its header, its columns' roles, its rows."""
 
@@ -129,11 +143,16 @@ class _RowBuilder:
             self._row(stacked)
 
     def _row(self, parts: Parts) -> None:
-        domain = parts.text("domain")
-        if domain:
+        if domain := parts.text("domain"):
             self.domain, self.group, self.parent, self.part = _domain(domain), "", "", ""
+        named = self._named(parts)
+        if named.name:
+            for label, values in self._value_sets(parts):
+                self._append(parts, named, _join(named.sub_item, label), values)
+
+    def _named(self, parts: Parts) -> Named:
+        """Who the row is: number, name, unit, sub-item, attribute; a sub-row (县级, 其中：…) takes them from its parent."""
         names = [c.text for _, c in parts.cells_of("name") if c.text.strip()]
-        seq_cell = parts.text("seq")
         seq, name, unit, qualifier, definition = split_name(names[-1]) if names else ("", "", "", "", "")
         if len(names) > 1:
             parent = "".join(squash(n) for n in names[:-1])
@@ -141,33 +160,28 @@ class _RowBuilder:
                 self.group = parent  # 居民 / 收入水平 over 城镇居民人均可支配收入
             else:  # a name wrapped over several cells
                 seq, name, unit, qualifier, definition = split_name("".join(names))
+        seq_cell = parts.text("seq")
         seq = (SEQ.match(seq_cell.replace(" ", ""))[1] if seq_cell and not seq else seq_cell) or seq
-        sub_item = parts.text("sub_item")
         marker = ""
         if m := _NAME_MARKER.search(name):
             marker, name = m[0], name[: m.start()]
-        if (not name or kind(name).sub) and self.last is not None and not seq:
-            sub_item = _sub_item(name) or sub_item
-            last = self.last
-            seq, name, unit, qualifier = last["seq"], last["name_zh"], unit or last["unit_zh"], last["_qualifier"]
-            attribute = parts.text("attribute") or last["_attribute_raw"]
-        else:
-            attribute = parts.text("attribute")
-            if name.startswith(("其中", "其中：", "其中:")) and self.last is not None:
-                sub_item, name, seq = _sub_item(name), self.last["name_zh"], seq or self.last["seq"]
-        if not name:
-            return
-        unit = parts.text("unit") or unit
-        notes = [definition] if definition else []
-        notes += [
+        named = Named(seq, name, unit, qualifier, parts.text("sub_item"), parts.text("attribute"), marker)
+        named.notes = [definition] if definition else []
+        named.notes += [
             f"{col.header}：{squash(c.text)}"
             for role in ("source", "weight", "other")
             for col, c in parts.cells_of(role)
             if c.text.strip()
         ]
-        notes += [squash(c.text) for _, c in parts.cells_of("note") if c.text.strip()]
-        for label, values in self._value_sets(parts):
-            self._append(parts, seq, name, unit, qualifier, _join(sub_item, label), values, attribute, notes, marker)
+        named.notes += [squash(c.text) for _, c in parts.cells_of("note") if c.text.strip()]
+        last = self.last
+        if last is not None and ((not name or kind(name).sub) and not seq or name.startswith("其中")):
+            named.sub_item = _sub_item(name) or named.sub_item
+            named.seq, named.name = named.seq or last["seq"], last["name_zh"]
+            named.unit, named.qualifier = named.unit or last["unit_zh"], named.qualifier or last["_qualifier"]
+            named.attribute = named.attribute or last["_attribute_raw"]
+        named.unit = parts.text("unit") or named.unit
+        return named
 
     def _value_sets(self, parts: Parts) -> list[tuple[str, dict[str, tuple[Column, Cell] | None]]]:
         """The values by role; several target columns of one year (苏南目标值, 全省目标值) give one row each."""
@@ -184,11 +198,11 @@ class _RowBuilder:
             target = cumulative[0]
         return [("", {**common, "target": target})]
 
-    def _append(self, parts, seq, name, unit, qualifier, sub_item, values, attribute, notes, marker) -> None:  # noqa: PLR0913
+    def _append(self, parts: Parts, named: Named, sub_item: str, values: dict) -> None:
         raw = {role: (squash(cell.text) if (pair := values.get(role)) and (cell := pair[1]) else "") for role in VALUE_ROLES}
         parsed = {role: parse_cell(text) for role, text in raw.items()}
         columns = {role: pair[0] if (pair := values.get(role)) else None for role in VALUE_ROLES}
-        unit = unit or parsed["target"].unit or parsed["baseline"].unit or parsed["vision"].unit
+        unit = named.unit or parsed["target"].unit or parsed["baseline"].unit or parsed["vision"].unit
         target_col = columns["target"]
         lines = [c.line for c in parts.cells]
         value_lines = [pair[1].line for pair in values.values() if pair] + [c.line for _, c in parts.cells_of("attribute")]
@@ -196,10 +210,10 @@ class _RowBuilder:
         row = new_row(
             "indicators",
             plan_id=self.plan_id,
-            seq=seq,
+            seq=named.seq,
             sub_item_zh=sub_item,
             domain_zh=domain,
-            name_zh=name,
+            name_zh=named.name,
             unit_zh=unit,
             baseline_year=_year(columns["baseline"]),
             baseline_raw=raw["baseline"],
@@ -208,24 +222,24 @@ class _RowBuilder:
             target_raw=raw["target"],
             target_value=parsed["target"].value,
             target_comparator=parsed["target"].comparator,
-            target_qualifier=parsed["target"].qualifier or (target_col.qualifier if target_col else "") or qualifier,
+            target_qualifier=parsed["target"].qualifier or (target_col.qualifier if target_col else "") or named.qualifier,
             vision_year=_year(columns["vision"]),
             vision_raw=raw["vision"],
             vision_value=parsed["vision"].value,
             achieved_year=_year(columns["achieved"]),
             achieved_raw=raw["achieved"],
             achieved_value=parsed["achieved"].value,
-            attribute=ATTRIBUTES.get(re.sub(r"\s+", "", attribute)),
-            note_zh="; ".join(notes),
+            attribute=ATTRIBUTES.get(re.sub(r"\s+", "", named.attribute)),
+            note_zh="; ".join(named.notes),
             source_line=min(lines),
             source_line_end=max([*value_lines, min(lines)]),
         )
-        row["_qualifier"], row["_attribute_raw"] = qualifier, attribute
-        row["_markers"] = marker + "".join(p.marker for p in parsed.values())
+        row["_qualifier"], row["_attribute_raw"] = named.qualifier, named.attribute
+        row["_markers"] = named.marker + "".join(p.marker for p in parsed.values())
         self.table.rows.append(row)
         if self.chars:
             self.char_rows.append(row)
-        if not sub_item or self.last is None or self.last["name_zh"] != name:
+        if not sub_item or self.last is None or self.last["name_zh"] != named.name:
             self.last = row
 
 
