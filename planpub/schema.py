@@ -9,7 +9,7 @@ from typing import Any
 from .config import ROOT, load_yaml
 
 SCHEMA_FILE = ROOT / "datasets" / "schema.yaml"
-RESOURCES = ("plans", "indicators", "projects", "targets", "sections", "tables", "corrections")
+RESOURCES = ("plans", "indicators", "projects", "boxes", "targets", "sections", "tables", "corrections")
 
 Row = dict[str, Any]
 Records = dict[str, list[Row]]

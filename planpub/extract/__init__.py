@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..read import Document
 from ..schema import Records, empty_records
 from . import indicators, metadata, outline, projects, targets
+from .text import furniture_lines
 
 
 def extract(doc: Document, plan: dict) -> Records:
@@ -13,8 +14,9 @@ def extract(doc: Document, plan: dict) -> Records:
     plan_id = plan["plan_id"]
     records["plans"] = [metadata.extract_plan(doc, plan)]
     tables = indicators.extract_tables(doc, plan_id, plan.get("period_end"))
-    records["indicators"], records["tables"], table_lines = tables.indicators, tables.tables, tables.lines
-    records["sections"] = outline.extract_sections(doc, plan_id, table_lines)
-    records["projects"] = projects.extract_projects(doc, plan_id, table_lines)
-    records["targets"] = targets.extract_targets(doc, plan_id, table_lines, records["sections"], plan.get("period_start"))
+    records["indicators"], records["tables"] = tables.indicators, tables.tables
+    not_text = tables.lines | furniture_lines(doc.numbered())  # tables and web-page furniture are not running text
+    records["sections"] = outline.extract_sections(doc, plan_id, not_text)
+    records["projects"], records["boxes"] = projects.extract_projects(doc, plan_id, not_text, tables.lines)
+    records["targets"] = targets.extract_targets(doc, plan_id, not_text, records["sections"], plan.get("period_start"))
     return records

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .columns import compact, is_header_cell, is_name_header, is_value_header, word_role
-from .text import CJK
+from .text import CJK, FURNITURE
 
 ATTRIBUTE_WORDS = ("约束性", "预期性", "倡导性")
 ATTRIBUTE_CELLS = (*ATTRIBUTE_WORDS, "约束", "预期")  # a cell of the attribute column, also abbreviated
@@ -39,10 +39,6 @@ _MAY_HEAD = re.compile(
 )
 _VALUE_GROUP = re.compile(r"(?:指标|规划|目标)?(?:值|数值)|年份|年度|指标值[(（]?年份?[)）]?")
 _ROLE_WORD = re.compile(r"(?:基期|基数|现状|目标|预期|规划|完成|实际)值?|值")  # the second line of `2015年` / `目 标`
-# Page furniture of web pages and document viewers: a pager, a page count, related links.
-_FURNITURE = re.compile(
-    r"^(?:第\s*\[?\d+\]?.*页|共\s*\[?\d+\]?\s*页|上一页|下一页|上一篇|下一篇|本文关键字|相关阅读|责任编辑|扫码|分享到)"
-)
 
 
 @dataclass
@@ -291,7 +287,7 @@ class _TableReader:
                 grid.lines.add(raw_line)  # the header repeated after a page break
                 j += 1
                 continue
-            if self._ends(stripped, j) or _FURNITURE.match(stripped.lstrip("|｜ ")):
+            if self._ends(stripped, j) or FURNITURE.search(stripped):
                 break
             self._line(raw_line, text)
             grid.lines.add(raw_line)

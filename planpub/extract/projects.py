@@ -23,7 +23,11 @@ _LIST_SECTION = re.compile(
     rf"^(?:[（(]?([{CN_NUM}\d]+)[)）.．、]?)\s*((?:保障|重点|重大|主要|建设)?(?:工程|项目)(?:和项目|项目)?)。?$"
 )
 _ITEM = re.compile(r"^(?P<seq>[（(]\d{1,2}[)）]|\d{1,2}[.、．](?!\d))?\s*(?P<name>[^。：:]{2,40}?)\s*(?:[。：:]|$)(?P<rest>.*)$")
-_SUFFIXES = ("工程", "项目", "建设", "平台", "中心", "基地", "计划", "行动", "目标", "体系", "网络", "系统")
+# What an item or a box title names when the box holds projects: an undertaking.
+_UNDERTAKINGS = ("工程", "项目", "计划", "行动", "专项", "中心", "基地", "平台", "示范区", "园区", "体系", "网络", "系统")
+# Words of a target sentence: a year to reach, a level to reach, a share.
+_TARGET_WORDS = re.compile(r"到\s*20\d\d\s*年|(?:达到|不低于|不少于|提高到|控制在)[^。；]{0,12}\d|\d+(?:\.\d+)?\s*%")
+_SUFFIXES = (*_UNDERTAKINGS, "建设", "目标")  # item names that are no policy measure although verb-led
 _ITEM_END_LIMIT = 2  # blank lines that end a box in one-paragraph-per-line layouts
 
 
@@ -32,6 +36,8 @@ class Box:
     number: str
     title: str
     items: list[tuple[int, str, str, str]] = field(default_factory=list)  # (raw line, seq, name, description)
+    line: int = 0  # raw line of the heading (0 for a box whose heading was lost)
+    kind: str = "projects"  # projects, indicators, targets or policy (BOX_KINDS)
 
 
 def _item(text: str) -> tuple[str, str, str] | None:
@@ -51,9 +57,10 @@ def _is_measure(name: str) -> bool:
 
 
 class _Boxes:
-    def __init__(self, doc: Document, table_lines: set[int]):
+    def __init__(self, doc: Document, not_text: set[int], table_lines: set[int]):
         self.doc = doc
-        self.table = table_lines
+        self.table = not_text
+        self.indicator_lines = table_lines
         self.used: set[int] = set()
         self.boxes: list[Box] = []
 
@@ -77,8 +84,11 @@ class _Boxes:
         return self.boxes
 
     def _box(self, i: int, number: str, title: str) -> None:
-        box = Box(number, title)
+        box = Box(number, title, line=self.doc.raw_lines[i])
         self.boxes.append(box)
+        if self._holds_table(i + 1):
+            box.kind = "indicators"  # its rows are the table reader's, never projects
+            return
         after = self._after(i + 1)
         if after:
             box.items = after
@@ -90,6 +100,18 @@ class _Boxes:
         single = self._single(i + 1, title)
         if single:
             box.items = [single]
+            if not title.endswith(_UNDERTAKINGS):  # one paragraph under a title that names no undertaking
+                box.kind = "policy"
+
+    def _holds_table(self, j: int) -> bool:
+        """Does an indicator table start within the box's first lines?"""
+        seen = 0
+        while j < len(self.doc.lines) and seen < 3:
+            if self.doc.raw_lines[j] in self.indicator_lines:
+                return True
+            seen += bool(self._text(j))
+            j += 1
+        return False
 
     def _after(self, j: int) -> list:
         items, blanks = [], 0
@@ -167,16 +189,56 @@ class _Boxes:
         close()
 
 
-def extract_projects(doc: Document, plan_id: str, table_lines: set[int]) -> list[Row]:
+def _classify(box: Box) -> None:
+    """A box of target sentences that names no undertaking is targets, not projects (专栏1 持续推进学前教育行动计划)."""
+    if box.kind != "projects" or not box.items:
+        return
+    names = [name for _, _, name, _ in box.items]
+    if any(name.endswith(_UNDERTAKINGS) for name in names):
+        return
+    text = " ".join(f"{name}。{description}" for _, _, name, description in box.items)
+    if _TARGET_WORDS.search(text):
+        box.kind = "targets"
+
+
+def _numbered_key(key: str, seen: dict[str, int]) -> str:
+    """`3`, then `3b`, `3c` … for box numbers printed more than once."""
+    seen[key] = seen.get(key, 0) + 1
+    return key if seen[key] == 1 else f"{key}{chr(96 + seen[key]) if seen[key] <= 26 else seen[key]}"
+
+
+def _box_record(plan_id: str, box_id: str, box: Box, items: int) -> Row:
+    return new_row(
+        "boxes",
+        plan_id=plan_id,
+        box_id=box_id,
+        box_no=box.number,
+        box_title_zh=box.title,
+        kind=box.kind,
+        items=items,
+        source_line=box.line or (box.items[0][0] if box.items else 1),
+    )
+
+
+def extract_projects(doc: Document, plan_id: str, not_text: set[int], table_lines: set[int]) -> tuple[list[Row], list[Row]]:
+    """Project items of the boxes that hold projects, and a record of every box with its kind.
+
+    `not_text` are lines that are no running text (tables, web furniture); `table_lines` those of indicator tables.
+    """
     rows: list[Row] = []
+    boxes: list[Row] = []
     seen: dict[str, int] = {}
-    for box in _Boxes(doc, table_lines).run():
-        if not box.items:
-            continue
+    seen_boxes: dict[str, int] = {}
+    for box in _Boxes(doc, not_text, table_lines).run():
+        _classify(box)
         key = re.sub(r"[^0-9A-Za-z.]", "", box.number) or "x"
-        seen[key] = seen.get(key, 0) + 1
-        box_key = key if seen[key] == 1 else f"{key}{chr(96 + seen[key]) if seen[key] <= 26 else seen[key]}"
-        for k, (line, seq, name, description) in enumerate(box.items, start=1):
+        projects = box.items if box.kind == "projects" else []
+        if box.line or projects:
+            boxes.append(_box_record(plan_id, "b" + _numbered_key(key, seen_boxes), box, len(projects)))
+        if not projects:
+            continue
+        box_key = _numbered_key(key, seen)
+        for k, (line, seq, name, description) in enumerate(projects, start=1):
             rows.append(
                 new_row(
                     "projects",
@@ -190,4 +252,4 @@ def extract_projects(doc: Document, plan_id: str, table_lines: set[int]) -> list
                     source_line=line,
                 )
             )
-    return rows
+    return rows, boxes

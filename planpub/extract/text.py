@@ -44,3 +44,18 @@ def cn_number(text: str) -> int | None:
         return int("".join(str(digits[c]) for c in text))
     tens, _, ones = text.partition("十")
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+# Web-page furniture around the plan text: pagers, keywords, share buttons, editors, copyright, viewer chrome.
+FURNITURE = re.compile(
+    r"^\s*[|｜]?\s*(?:本文关键字|关键字[:：]|关键词[:：]|扫码|扫一扫|责任编辑|编辑[:：]|来源[:：]|上一篇|下一篇|上一页|下一页|"
+    r"相关阅读|相关推荐|相关文章|相关新闻|热门推荐|版权所有|版权声明|Copyright|©|免责声明|分享到|打印本页|关闭窗口|返回顶部|"
+    r"当前位置|首页\s*[>›]|发布时间[:：]|发布于[:：]|文档名称[:：]|文档介绍|下载后只包含|如果您已付费|上传人[:：]|下载文档|"
+    r"第\s*\[?\d+\]?[^。，]{0,30}页|共\s*\[?\d+\]?\s*页)"
+    r"|转载请注明出处|版权与免责声明"
+)
+
+
+def furniture_lines(numbered: list[tuple[int, str]]) -> set[int]:
+    """Raw lines that are web-page furniture, not plan text: no item, section or target comes from them."""
+    return {line for line, text in numbered if text.strip() and FURNITURE.search(text) and len(text.strip()) <= 200}
