@@ -294,3 +294,10 @@ def test_pdf_text_with_a_name_hard_wrapped_around_its_values(tmp_path, lines):
         ("", "人均预期寿命", "岁", "78", "79"),
         ("", "每千人口拥有3岁以下婴幼儿托位数", "个", "1.5", "4.5"),
     ]
+
+
+def test_a_region_the_reader_could_not_read_gives_no_targets_either(tmp_path):
+    text = "说明文字。\n城镇化率达到\t约束性\t60%\t65%\n参保率达到\t预期性\t90%\t95%\n覆盖率达到\t预期性\t80%\t85%\n"
+    got = records_of_text(tmp_path, text)
+    assert got["indicators"] == [] and got["targets"] == []
+    assert [t["table_id"] for t in got["tables"]] == ["u1"]

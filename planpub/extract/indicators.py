@@ -504,7 +504,7 @@ def _unread_record(plan_id: str, number: int, region: tuple[int, int, int]) -> R
 class Tables:
     indicators: list[Row]
     tables: list[Row]  # one record per table read, and per region that looks like a table but was not read
-    lines: set[int]
+    lines: set[int]  # raw lines of the tables, and of the regions that look like one: no prose comes from them
 
 
 def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -> Tables:
@@ -515,6 +515,7 @@ def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -
     lines = {line for t in tables for line in t.grid.lines}
     unread = _unread_regions(numbered, lines)
     records += [_unread_record(plan_id, n, region) for n, region in enumerate(unread, start=1)]
+    lines |= {line for first, last, _ in unread for line in range(first, last + 1)}  # not prose either
     return Tables(_ids(tables), records, lines)
 
 
