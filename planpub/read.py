@@ -31,7 +31,9 @@ _FORMAT_TAGS = re.compile(
     re.IGNORECASE,
 )
 # A paragraph or line-break tag inside a scraped line separates paragraphs: both parts keep the raw line number.
-_BLOCK_BREAK = re.compile(r"(?<=\S)\s*(?:</p>\s*<p(?:\s[^<>]*)?>|<br\s*/?>)\s*(?=\S)", re.IGNORECASE)
+_BLOCK_BREAK = re.compile(r"(?<=\S)\s*(?:</p>\s*<p(?:\s[^<>]*)?>|<br\s*/?>|</tr>\s*<tr(?:\s[^<>]*)?>)\s*(?=\S)", re.IGNORECASE)
+# Between two cells of an HTML table row kept as text: a tab, so that the row keeps its columns.
+_CELL_BREAK = re.compile(r"</t[dh]>\s*<t[dh](?:\s[^<>]*)?>", re.IGNORECASE)
 _HAN = re.compile("[\u4e00-\u9fff]+")
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")
@@ -223,6 +225,8 @@ def read_document(path: Path) -> Document:
             )
         if line.count("|") >= 2:  # a line break inside a table row's cell (stacked values) is not a new paragraph
             line = _BLOCK_BREAK.sub(" ", line)
+        if "<t" in line or "<T" in line:
+            line = _CELL_BREAK.sub("\t", line)
         for part in _BLOCK_BREAK.split(line.strip("\r")) if _BLOCK_BREAK.search(line) else [line]:
             doc.lines.append(normalise_line(part))
             doc.raw_lines.append(number)

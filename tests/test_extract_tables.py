@@ -301,3 +301,16 @@ def test_a_region_the_reader_could_not_read_gives_no_targets_either(tmp_path):
     got = records_of_text(tmp_path, text)
     assert got["indicators"] == [] and got["targets"] == []
     assert [t["table_id"] for t in got["tables"]] == ["u1"]
+
+
+def test_an_html_table_left_in_the_text_keeps_its_rows_and_columns(tmp_path):
+    text = (
+        "<table><tr><td>指标</td><td>2020年</td><td>2025年</td><td>属性</td></tr>"
+        "<tr><td>人均预期寿命（岁）</td><td>78.1</td><td>79</td><td>预期性</td></tr>"
+        '<tr><td>城镇调查失业率（%）</td><td></td><td>&lt;5.5</td><td class="x">预期性</td></tr></table>\n'
+    )
+    rows = records_of_text(tmp_path, text)["indicators"]
+    assert [(r["name_zh"], r["unit_zh"], r["baseline_raw"], r["target_raw"], r["source_line"]) for r in rows] == [
+        ("人均预期寿命", "岁", "78.1", "79", 1),
+        ("城镇调查失业率", "%", "", "<5.5", 1),
+    ]
