@@ -112,3 +112,8 @@ def test_row_stage_never_moves_a_value_into_a_column_it_does_not_fit():
         "target": ["4.5"],
         "attribute": ["预期性"],
     }
+
+
+def test_a_caption_line_that_looks_like_a_header_word_is_not_a_column():
+    [grid] = grids("主要指标\n\n指标名称\t2020年\t2025年\t指标属性\n人均预期寿命（岁）\t78\t79\t预期性")
+    assert [c.text for c in grid.header] == ["指标名称", "2020年", "2025年", "指标属性"] and grid.first_line == 3

@@ -241,6 +241,8 @@ class _TableReader:
                     j = following + 1
                     continue
                 return header, j
+            if len(header) == 1 and len(cells) >= 2 and any(is_name_header(c) for c in cells):
+                header = []  # `主要指标` was the table's caption: its header is the next line
             if len(cells) >= 2 and (slot := _group_slot(header)) is not None:  # 指标值 over 2020年 | 2025年
                 header[slot : slot + 1] = [Cell(compact(c), raw_line) for c in cells]
                 j = k + 1
