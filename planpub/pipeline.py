@@ -20,6 +20,7 @@ from .page import PageWriter
 from .progress import Progress
 from .query import add_concepts, connect
 from .read import read_document
+from .registry import check_title
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
 from .sitecache import cached_mkdocs, load_search
@@ -68,6 +69,7 @@ def extract_all(paths: Paths, entries: list[dict], previous: dict, log: Log) -> 
         keys[plan_id] = key = _extract_key(paths, entry)
         fresh = not cache.has("extract", cache.json_digest(key))
         per_plan[plan_id] = cache.memo("extract", cache.json_digest(key), lambda entry=entry: extract_plan(paths, entry))
+        check_title(paths, per_plan[plan_id]["plans"][0])
         if fresh:
             log(f"extract  {plan_id}: {why(previous.get(plan_id), key)}")
     return per_plan, keys
@@ -310,9 +312,8 @@ def extract_file(file: Path, out: Path, log: Log = print) -> Records:
     """read → extract → package for any single document, registered or not; writes a validated package to `out`."""
     doc = read_document(file)
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
-    entry = {"plan_id": plan_id, "title_zh": file.stem, "level": "province"}
-    records = extract(doc, entry)
-    meta = package.plan_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
+    records = extract(doc, {"plan_id": plan_id})  # what the document states, nothing from elsewhere
+    meta = package.document_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}
     if not any(counts.values()):

@@ -113,3 +113,21 @@ def load(paths: Paths) -> list[dict]:
             )
         seen[plan_id] = line_of(entry, "plan_id")
     return [strip_lines(entry) for entry in entries]
+
+
+def entry_line(paths: Paths, plan_id: str) -> int | None:
+    """The line of a registered plan's `plan_id:` in plans.yaml (read again: only error messages need it)."""
+    spec = load_yaml(paths.registry, with_lines=True) or {}
+    entries = [e for e in spec.get("plans") or [] if isinstance(e, dict)]
+    return next((line_of(e, "plan_id") for e in entries if e.get("plan_id") == plan_id), None)
+
+
+def check_title(paths: Paths, plan: dict) -> None:
+    """A plan needs a title: the document's own, or `title_zh` in its entry; else a PlanError at the entry."""
+    if not plan.get("title_zh"):
+        raise PlanError(
+            f"plan {plan['plan_id']!r} has no title: the document states none and its entry gives no `title_zh`",
+            paths.registry,
+            entry_line(paths, plan["plan_id"]),
+            hint="add `title_zh: <the plan's title in Chinese, as published>` to this entry",
+        )

@@ -3,13 +3,16 @@ what the document states and placeholders that stop the build until filled; unsa
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 
 import pytest
 
+from . import hostile
 from .conftest import SOURCES
-from .test_maint_errors import built_copy, fails_cleanly, line_number, run_build, snapshot
+from .test_maint_errors import built_copy, edit, fails_cleanly, line_number, run_build, snapshot
 
 DOC = SOURCES / "003_5e77ba42582e768f.txt"
 
@@ -82,3 +85,32 @@ def test_add_refuses_a_non_utf8_document_with_its_line(project, tmp_path):
     run = run_build(project, "add", str(new), "--plan-id", "gbk-plan")
     assert run.returncode == 1 and f"{new}:1:" in run.stderr and "not valid UTF-8" in run.stderr
     assert snapshot(project.datasets) == before
+
+
+def test_a_hostile_document_without_a_title_goes_through_add_and_its_todos_to_a_built_site(project, tmp_path):
+    new = tmp_path / hostile.SOURCE
+    new.write_text(hostile.untitled_document(), encoding="utf-8")
+    run = run_build(project, "add", str(new), "--plan-id", hostile.PLAN_ID)
+    assert run.returncode == 0, run.stderr
+    assert "fill in title_zh, region_zh" in run.stdout
+    project.registry.write_text(hostile.fill_registry(project.registry.read_text(encoding="utf-8")), encoding="utf-8")
+    line = line_number(project.registry, "title_zh: TODO")
+    fails_cleanly(project, project.registry, line, "`title_zh` is still the placeholder TODO")
+    edit(project.registry, project.registry.read_text(encoding="utf-8").splitlines()[line - 1] + "\n", "")
+    entry = line_number(project.registry, f"plan_id: {hostile.PLAN_ID}")
+    fails_cleanly(project, project.registry, entry, "has no title: the document states none")
+    edit(
+        project.registry,
+        f"plan_id: {hostile.PLAN_ID}\n",
+        f"plan_id: {hostile.PLAN_ID}\n    title_zh: {json.dumps(hostile.TITLE)}\n",
+    )
+    run = run_build(project)
+    assert run.returncode == 0, run.stderr
+    plans = (project.packages / hostile.PLAN_ID / "plans.csv").read_text(encoding="utf-8")
+    assert hostile.TITLE in plans and "None" not in plans
+    described = json.loads((project.packages / hostile.PLAN_ID / "datapackage.json").read_text(encoding="utf-8"))
+    assert described["title_zh"] == hostile.TITLE and hostile.TITLE in described["description_zh"]
+    page = (project.site / "plans" / f"{hostile.PLAN_ID}.html").read_text(encoding="utf-8")
+    assert hostile.TITLE in html.unescape(page) and "《None》" not in html.unescape(page)
+    assert "<script>alert('xss-title')" not in page  # shown, not run
+    assert "'=1+1" in (project.site / "downloads" / hostile.PLAN_ID / "indicators.csv").read_text(encoding="utf-8-sig")
