@@ -287,14 +287,13 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     others and gives the listings for the Downloads page.
     """
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
-    version = cache.json_digest([catalog, texts, cache.code_version()])
-    keys = {folder: cache.digest(cache.tree_digest(folder), version) for folder in folders}
-    fresh = [folder for folder in folders if not cache.has("downloads", keys[folder])]
+    keys = {folder: cache.DOWNLOADS.key(cache.tree_digest(folder), catalog, texts) for folder in folders}
+    fresh = [folder for folder in folders if not cache.DOWNLOADS.has(keys[folder])]
     writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
 
     def listings() -> list[dict]:
         return [
-            cache.memo_tree("downloads", keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
+            cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
             for folder in folders
         ]
 

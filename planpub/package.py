@@ -174,10 +174,10 @@ def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict
     """
     from . import cache
 
-    keys = [cache.digest(cache.tree_digest(path.parent), cache.code_version()) for path in descriptors]
-    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.has("validate", key)]
+    keys = [cache.VALIDATE.key(cache.tree_digest(path.parent)) for path in descriptors]
+    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.VALIDATE.has(key)]
     running = {key: submit(validate_package, path) for path, key in fresh}
-    return lambda: [cache.memo("validate", key, lambda key=key: running[key].result()) for key in keys]
+    return lambda: [cache.VALIDATE.memo(key, lambda key=key: running[key].result()) for key in keys]
 
 
 def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:

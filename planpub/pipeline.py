@@ -37,10 +37,6 @@ class BuildResult:
     rebuilt: bool = True
 
 
-# The code an extraction depends on: a change elsewhere (pages, charts) does not redo extractions.
-EXTRACT_CODE = ("planpub/read.py", "planpub/extract", "planpub/curate.py", "planpub/schema.py", "datasets/schema.yaml")
-
-
 def _extract_key(paths: Paths, entry: dict) -> dict[str, str]:
     """What one plan's extraction depends on, each as a digest (also used to say why it was redone)."""
     overrides = paths.overrides / f"{entry['plan_id']}.yaml"
@@ -48,7 +44,7 @@ def _extract_key(paths: Paths, entry: dict) -> dict[str, str]:
         "source": cache.digest((paths.sources / entry["source"]).read_bytes()),
         "registry entry": cache.json_digest(entry),
         "overrides": cache.digest(overrides.read_bytes()) if overrides.exists() else "",
-        "code": cache.code_version(EXTRACT_CODE),
+        "code": cache.EXTRACT.code_version(),
     }
 
 
@@ -67,8 +63,8 @@ def extract_all(paths: Paths, entries: list[dict], previous: dict, log: Log) -> 
     for entry in Progress(entries, "extract", label=lambda e: e["plan_id"]):
         plan_id = entry["plan_id"]
         keys[plan_id] = key = _extract_key(paths, entry)
-        fresh = not cache.has("extract", cache.json_digest(key))
-        per_plan[plan_id] = cache.memo("extract", cache.json_digest(key), lambda entry=entry: extract_plan(paths, entry))
+        fresh = not cache.EXTRACT.has(cache.EXTRACT.key(key))
+        per_plan[plan_id] = cache.EXTRACT.memo(cache.EXTRACT.key(key), lambda entry=entry: extract_plan(paths, entry))
         check_title(paths, per_plan[plan_id]["plans"][0])
         if fresh:
             log(f"extract  {plan_id}: {why(previous.get(plan_id), key)}")

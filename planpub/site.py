@@ -26,7 +26,7 @@ def write_assets(docs: Path) -> bytes:
     """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font; returns the font."""
     for folder in ("js", "css", "fonts"):
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
-    bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
+    bundle = cache.JS.memo(cache.JS.key(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
     (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
     for script in ("charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
@@ -51,8 +51,8 @@ def site_chars(docs: Path) -> set[str]:
 def write_font(docs: Path) -> bytes:
     """The subset web font for the pages and charts (returned, for the chart SVGs)."""
     chars = "".join(sorted(site_chars(docs)))
-    key = cache.digest(chars, str(font.source_font()), font.FONTTOOLS_VERSION)
-    web_font = base64.b64decode(cache.memo("font", key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
+    key = cache.FONT.key(cache.digest(chars), str(font.source_font()), font.FONTTOOLS_VERSION)
+    web_font = base64.b64decode(cache.FONT.memo(key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
     (docs / font.SITE_FONT).write_bytes(web_font)
     shutil.copy(ASSETS / "fonts/OFL.txt", docs / "assets/fonts/OFL.txt")
     return web_font

@@ -101,10 +101,8 @@ def _rendered_pages() -> Iterator[None]:
             }
 
         markdown_setup = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
-        key = cache.json_digest(
-            [page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files), cache.code_version()]
-        )
-        done = cache.memo("mkdocs-page", key, convert)
+        key = cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files))
+        done = cache.MKDOCS_PAGE.memo(key, convert)
         page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
         page.present_anchor_ids = set(done["anchors"])
         page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in done["links"].items()}
@@ -147,8 +145,8 @@ def _search_entries(submit: Submit) -> Iterator[None]:
 
     def cached_add(index, page) -> None:
         facts = [page.content, _toc_tokens(page.toc), page.url, page.title, page.meta, index.config]
-        key = cache.json_digest([facts, cache.code_version()])
-        index.entries.extend(cache.memo("mkdocs-search", key, lambda: submit(index_page, *facts).result()))
+        key = cache.MKDOCS_SEARCH.key(facts)
+        index.entries.extend(cache.MKDOCS_SEARCH.memo(key, lambda: submit(index_page, *facts).result()))
 
     cached_add.__wrapped__ = add
     SearchIndex.add_entry_from_context = cached_add
