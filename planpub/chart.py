@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import vl_convert as vlc
 
 from . import cache, font
-from .background import Submit
 from .font import FAMILY
+from .jobs import Submit
 
 if TYPE_CHECKING:
     import altair as alt

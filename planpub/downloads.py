@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from . import cache, query
-from .background import Submit
 from .config import load_yaml
+from .jobs import Submit
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
 
@@ -278,6 +278,11 @@ def listing(folder: Path) -> list[dict]:
         kind = "datapackage" if path.name == "datapackage.json" else "sha256sums" if path.name == SUMS else _KIND[path.suffix]
         files.append({"name": path.name, "kind": kind, "size": path.stat().st_size, "sha256": sha256(path)})
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
+
+
+def warm_up() -> None:
+    """Import what the worker's first tasks (validation, downloads) need as it starts (planpub.background)."""
+    import frictionless  # noqa: F401
 
 
 def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:

@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .background import Submit
 from .errors import PlanError
+from .jobs import Submit
 from .schema import RESOURCES, Records, contract, empty_records, field_names, table_schema
 
 CATALOG = "all"

@@ -11,11 +11,12 @@ from pathlib import Path
 from . import cache, changelog, downloads, package, site
 from . import chart as charts
 from . import concepts as registry
-from .background import Background, now
+from .background import Background
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract
+from .jobs import Submit, now
 from .page import PageWriter
 from .progress import Progress
 from .query import add_concepts, connect
@@ -233,14 +234,16 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    with Background() as background:  # started first: the worker warms up while the plans are read
+    with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)
         try:
             curated = (per_plan, coverage, concepts)
-            reports, log_text, write_svgs = write_packages_and_pages(paths, staged, curated, catalog, released, background, log)
+            reports, log_text, write_svgs = write_packages_and_pages(
+                paths, staged, curated, catalog, released, background.submit, log
+            )
             docs_key = cache.json_digest([cache.tree_digest(staged.docs), inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
@@ -275,7 +278,7 @@ def write_packages_and_pages(
     curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
     catalog: dict,
     released: str,
-    background: Background,
+    submit: Submit,
     log: Log,
 ) -> tuple[list[dict], str | None, Callable[[Path], None]]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders.
@@ -285,11 +288,11 @@ def write_packages_and_pages(
     """
     per_plan, coverage, concepts = curated
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
-    reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), background.submit)
+    reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)
-    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, background.submit)
-    background.submit(load_search)  # the worker indexes changed pages for MkDocs' search
+    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, submit)
+    submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     log("page     charts and pages")
@@ -301,7 +304,7 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.both("changelog.md.j2", "changelog", entries=history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), background.submit)
+    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), submit)
 
 
 def extract_file(file: Path, out: Path, log: Log = print) -> Records:

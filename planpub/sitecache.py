@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from . import cache
-from .background import Submit, now
+from .jobs import Submit, now
 
 
 @contextmanager
