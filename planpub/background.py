@@ -4,9 +4,10 @@ Validating the packages (frictionless) and writing the downloads overlap with wr
 drawing the chart SVGs (Vega, via vl-convert) overlaps with the MkDocs build, because the SVGs are
 copied into the site after it. A build machine has two cores (CI too), so one worker process, a plain
 `concurrent.futures.ProcessPoolExecutor`: tasks are submitted to it in the order given. When the build
-needs a result, it cancels the task's future: a task the worker has not started (`Future.cancel()`
-succeeds) is done here instead of waited for, so both cores stay busy to the end; a started one is
-waited for. If the worker cannot start at all, every task is done in this process.
+needs a result, it waits if the worker has started and has nothing else before it; otherwise it cancels
+the task's future: a task the worker has not started (`Future.cancel()` succeeds) is done here instead of
+waited for, so both cores stay busy to the end; a started one is waited for. If the worker cannot start
+at all, every task is done in this process.
 
 The stages do not import this module: they take a `planpub.jobs.Submit` (this `submit`, or `jobs.now`).
 """
@@ -23,14 +24,14 @@ from .jobs import Later
 
 
 class Queued(Later):
-    """A task submitted to the worker: `result()` takes it back if the worker has not started it."""
+    """A task submitted to the worker: `result()` takes it back if the worker is busy and has not started it."""
 
-    def __init__(self, task: Callable, args: tuple, future: Future):
+    def __init__(self, task: Callable, args: tuple, future: Future, background: Background):
         super().__init__(task, args)
-        self.future = future
+        self.future, self.background = future, background
 
     def result(self) -> Any:
-        if self.future.cancel():
+        if not self.background.next_up(self.future) and self.future.cancel():
             return super().result()
         try:
             return self.future.result()
@@ -51,10 +52,20 @@ class Background:
     def __enter__(self) -> Background:
         spawn = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=self.warm_up)
+        self.ready = self.pool.submit(int)  # done once the worker has started
+        self.submitted: list[Future] = [self.ready]
         return self
 
     def submit(self, task: Callable, *args) -> Queued:
-        return Queued(task, args, self.pool.submit(task, *args))
+        self.submitted = [future for future in self.submitted if not future.done()]
+        self.submitted.append(self.pool.submit(task, *args))
+        return Queued(task, args, self.submitted[-1], self)
+
+    def next_up(self, future: Future) -> bool:
+        """True when the worker has started and finished everything submitted before `future`: waiting costs nothing."""
+        if future not in self.submitted:
+            return True  # done already
+        return all(other.done() for other in self.submitted[: self.submitted.index(future)])
 
     def __exit__(self, *failure) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)  # results nobody asked for are not computed

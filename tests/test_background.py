@@ -25,15 +25,6 @@ def fails() -> None:
     raise PlanError("broken", "datasets/plans.yaml", 7, hint="fix it")
 
 
-def test_a_started_task_is_waited_for_and_one_the_worker_has_not_started_runs_here():
-    with Background() as background:
-        assert background.submit(where).result() != os.getpid()  # the worker is up
-        jobs = [background.submit(where, 1.0)] + [background.submit(where) for _ in range(3)]
-        # One runs, at most two wait in the executor's call queue: the last has not started and is taken back.
-        assert jobs[-1].result() == os.getpid()
-        assert jobs[0].result() != os.getpid()
-
-
 def until(condition) -> None:
     deadline = time.monotonic() + 30
     while not condition():
@@ -41,16 +32,25 @@ def until(condition) -> None:
         time.sleep(0.01)
 
 
-def test_a_task_the_worker_has_started_is_waited_for_not_redone_here():
+def test_a_task_asked_for_before_the_worker_started_runs_here_and_once_it_is_idle_runs_there():
     with Background() as background:
-        job = background.submit(where, 0.5)
-        until(job.future.running)
-        assert job.result() != os.getpid()
+        assert background.submit(where).result() == os.getpid()  # not waited for: the worker is still starting
+        until(background.ready.done)
+        assert background.submit(where).result() != os.getpid()  # the idle worker takes it at once
+
+
+def test_a_started_task_is_waited_for_and_one_queued_behind_others_runs_here():
+    with Background() as background:
+        until(background.ready.done)
+        jobs = [background.submit(where, 1.0)] + [background.submit(where) for _ in range(3)]
+        # One runs, at most two wait in the executor's call queue: the last has not started and is taken back.
+        assert jobs[-1].result() == os.getpid()
+        assert jobs[0].result() != os.getpid()
 
 
 def test_an_error_in_the_worker_keeps_its_file_line_and_hint():
     with Background() as background:
-        assert background.submit(where).result() != os.getpid()
+        until(background.ready.done)
         with pytest.raises(PlanError) as failure:
             background.submit(fails).result()
     assert (failure.value.file, failure.value.line, failure.value.hint) == ("datasets/plans.yaml", 7, "fix it")
