@@ -13,11 +13,10 @@ import material
 import vl_convert as vlc
 
 from . import cache, font
+from .config import ROOT
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
-# Template overrides for Material (theme/main.html: escaped page titles, per-language search), kept out of mkdocs.yml.
-THEME = Path(__file__).parent / "theme"
 # Interface text Material itself shows on the Chinese pages (search box, buttons): the font must cover it too.
 _MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
 
@@ -79,11 +78,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out))
-        config.theme.dirs.insert(0, str(THEME))
-        build(config)
-        split_search_index(out)
-        write_sitemaps(out)
+        build(load_config(str(config_file), docs_dir=str(docs), site_dir=str(out)))  # see planpub/mkdocs_hooks.py
     except MkDocsException as exc:
         detail = "\n    ".join(collect.messages[:20])
         raise PlanError(
@@ -91,6 +86,13 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         ) from None
     finally:
         logger.removeHandler(collect)
+
+
+def copy_config(dest: Path) -> None:
+    """mkdocs.yml into a copy of the project at `dest`, with the planpub folder its hooks and theme lie in (linked)."""
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    if not (dest / "planpub").exists():
+        (dest / "planpub").symlink_to(ROOT / "planpub", target_is_directory=True)
 
 
 def split_search_index(site: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from planpub.config import ROOT, Paths
 from planpub.pipeline import build
+from planpub.site import copy_config
 
 SOURCES = ROOT / "datasets" / "sources"
 
@@ -16,7 +17,7 @@ SOURCES = ROOT / "datasets" / "sources"
 def copy_project(dest: Path) -> Paths:
     """A copy of the inputs (datasets without packages, mkdocs.yml) that a build may write into."""
     shutil.copytree(ROOT / "datasets", dest / "datasets", ignore=shutil.ignore_patterns("packages", ".packages-*"))
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_config(dest)
     return Paths(root=dest)
 
 
