@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -16,7 +14,7 @@ from planpub.errors import PlanError
 from planpub.pipeline import build, missing_translations
 from planpub.translate import EN_SOURCES, REPORTED, has_chinese, inconsistencies, load_translations
 
-from .conftest import copy_project
+from .conftest import cli, copy_project
 
 
 def catalog_rows(paths, resource: str) -> list[dict]:
@@ -159,7 +157,7 @@ def test_missing_skeleton_is_valid_yaml_that_once_filled_completes_coverage(tmp_
 
 
 def test_i18n_missing_command_prints_yaml_on_the_real_project():
-    run = subprocess.run([sys.executable, "build.py", "i18n", "--missing"], cwd=ROOT, capture_output=True, text=True)
+    run = cli("i18n", "missing")
     assert run.returncode == 0, run.stderr
     assert isinstance(yaml.safe_load(run.stdout) or {}, dict)
 

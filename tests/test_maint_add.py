@@ -11,8 +11,7 @@ import shutil
 import pytest
 
 from . import hostile
-from .conftest import SOURCES
-from .test_maint_errors import built_copy, edit, fails_cleanly, line_number, run_build, snapshot
+from .conftest import SOURCES, built_copy, edit, fails_cleanly, line_number, run_build, snapshot
 
 DOC = SOURCES / "003_5e77ba42582e768f.txt"
 

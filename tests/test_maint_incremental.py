@@ -1,5 +1,5 @@
 """Incremental, deterministic, atomic builds: a no-op rebuild does nothing, a one-plan change redoes only that plan's
-extraction and says why, cached and clean builds give byte-identical outputs, and --check compares packages."""
+extraction and says why, cached and clean builds give byte-identical outputs, and `check` compares packages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import shutil
 from planpub.config import Paths
 from planpub.pipeline import build
 
-from .conftest import copy_project
-from .test_maint_errors import built_copy, edit, fails_cleanly, line_number, run_build, snapshot
+from .conftest import built_copy, copy_project, edit, fails_cleanly, line_number, run_build, snapshot
 
 
 def outputs(paths: Paths) -> dict[str, bytes]:
@@ -89,11 +88,11 @@ def test_a_bad_release_date_is_refused_before_anything_is_written(built, tmp_pat
 
 def test_check_passes_on_the_committed_packages_and_lists_differences_otherwise(built, tmp_path):
     paths = built_copy(built, tmp_path)
-    run = run_build(paths, "--check")
+    run = run_build(paths, "check")
     assert run.returncode == 0, run.stderr
     csv = paths.packages / "xinzhou-2021-public-services" / "indicators.csv"
     edit(csv, ",5.25,", ",5.3,")
-    run = run_build(paths, "--check")
+    run = run_build(paths, "check")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     line = line_number(csv, ",5.3,")
     assert f"xinzhou-2021-public-services/indicators.csv:{line}: committed" in run.stderr

@@ -8,11 +8,10 @@ import sys
 
 import pytest
 
-from planpub.config import ROOT
 from planpub.errors import PlanError
 from planpub.pipeline import build
 
-from .conftest import SOURCES, copy_project
+from .conftest import SOURCES, cli, copy_project
 
 
 def html_lang(path) -> str:
@@ -66,12 +65,7 @@ def test_every_package_is_valid_per_frictionless(built):
 
 def test_extract_command_writes_a_valid_package(tmp_path):
     out = tmp_path / "x"
-    run = subprocess.run(
-        [sys.executable, "build.py", "extract", str(SOURCES / "001_c8d80dd4753e0ae7.txt"), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = cli("extract", str(SOURCES / "001_c8d80dd4753e0ae7.txt"), "--out", str(out))
     assert run.returncode == 0, run.stderr
     check = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")], capture_output=True, text=True
@@ -83,12 +77,7 @@ def test_extract_command_writes_a_valid_package(tmp_path):
 def test_extract_command_refuses_a_non_utf8_file_with_a_clear_message(tmp_path):
     bad = tmp_path / "gbk.txt"
     bad.write_bytes("山西省规划\n指标".encode("gb18030"))
-    run = subprocess.run(
-        [sys.executable, "build.py", "extract", str(bad), "--out", str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = cli("extract", str(bad), "--out", str(tmp_path / "out"))
     assert run.returncode != 0
     assert "not valid UTF-8" in run.stderr and "gbk.txt:1" in run.stderr
     assert "Traceback" not in run.stderr
