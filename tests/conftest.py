@@ -25,6 +25,13 @@ def copy_project(dest: Path) -> Paths:
     return Paths(root=dest)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs a real build of the project (the session's, or a copy of it) is `slow`."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Paths:
     """The five real plans built once, by the real pipeline, into a temporary project."""

@@ -17,7 +17,9 @@ import pytest
 
 from . import hostile
 from .browser import chromium, serve
-from .conftest import copy_project, run_build
+from .conftest import built_copy, run_build
+
+pytestmark = pytest.mark.browser
 
 PLAN_PAGES = [f"plans/{hostile.PLAN_ID}.html", f"en/plans/{hostile.PLAN_ID}.html"]
 LISTING_PAGES = ["index.html", "en/index.html", "plans/index.html", "en/plans/index.html", "downloads.html", "en/downloads.html"]
@@ -47,10 +49,10 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(built, tmp_path_factory):
     """The five real plans plus the hostile one, added with `build.py add` and built with `build.py`."""
     root = tmp_path_factory.mktemp("hostile")
-    paths = copy_project(root / "project")
+    paths = built_copy(built, root)
     document = root / hostile.SOURCE
     document.write_text(hostile.document(), encoding="utf-8")
     added = run_build(paths, "add", str(document), "--plan-id", hostile.PLAN_ID)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from planpub.config import Paths
 from planpub.pipeline import build
 
-from .conftest import built_copy, copy_project, edit, fails_cleanly, line_number, run_build, snapshot
+from .conftest import Ran, built_copy, copy_project, edit, fails_cleanly, line_number, run_build, snapshot
 
 
 def outputs(paths: Paths) -> dict[str, bytes]:
@@ -18,12 +20,29 @@ def outputs(paths: Paths) -> dict[str, bytes]:
     }
 
 
-def test_two_builds_of_the_same_inputs_in_different_folders_are_byte_identical(built, tmp_path):
-    again = copy_project(tmp_path)
-    build(again, log=lambda _: None)
-    first, second = outputs(built), outputs(again)
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
+@pytest.fixture(scope="module")
+def one_plan_changed(built, tmp_path_factory) -> tuple[Paths, Ran, Paths]:
+    """One plan's registry entry edited: rebuilt incrementally from the session build's cache, and built clean
+    (no cache, no site) in another folder with the same published packages, so the same changelog entry."""
+    paths = built_copy(built, tmp_path_factory.mktemp("incremental"))
+    edit(paths.registry, "issuer_zh: 忻州市人民政府", "issuer_zh: 忻州市人民政府办公室")
+    run = run_build(paths)
+    clean = copy_project(tmp_path_factory.mktemp("clean"))
+    shutil.copyfile(paths.registry, clean.registry)
+    shutil.copytree(built.packages, clean.packages)
+    shutil.copyfile(built.changelog, clean.changelog)
+    build(clean, log=lambda _: None)
+    return paths, run, clean
+
+
+def test_builds_of_the_same_inputs_in_different_folders_cached_or_clean_are_byte_identical(one_plan_changed):
+    """The incremental build reuses the session's clean build for the four unchanged plans, so this also compares
+    two clean builds in different folders."""
+    paths, run, clean = one_plan_changed
+    assert run.returncode == 0, run.stderr
+    incremental, fresh = outputs(paths), outputs(clean)
+    assert sorted(incremental) == sorted(fresh)
+    assert [name for name in fresh if fresh[name] != incremental[name]] == []
 
 
 def test_a_noop_rebuild_does_nothing_and_says_so(built, tmp_path):
@@ -35,10 +54,8 @@ def test_a_noop_rebuild_does_nothing_and_says_so(built, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in paths.site.rglob("*")} == before
 
 
-def test_a_one_plan_change_redoes_only_that_plan_and_matches_a_clean_build(built, tmp_path):
-    paths = built_copy(built, tmp_path)
-    edit(paths.registry, "issuer_zh: 忻州市人民政府", "issuer_zh: 忻州市人民政府办公室")
-    run = run_build(paths)
+def test_a_one_plan_change_redoes_only_that_plan_and_says_why(one_plan_changed):
+    paths, run, _ = one_plan_changed
     assert run.returncode == 0, run.stderr
     redone = [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
     assert redone == ["extract  xinzhou-2021-public-services: registry entry changed"]
@@ -48,14 +65,6 @@ def test_a_one_plan_change_redoes_only_that_plan_and_matches_a_clean_build(built
         reused, computed = map(int, re.search(rf"{stage} (\d+) reused (\d+) computed", run.stdout).groups())
         assert 0 < computed <= reused / 4, (stage, reused, computed)
     assert re.search(r"\bsvg \d+ reused 0 computed", run.stdout)  # the issuer is on no chart
-    incremental = outputs(paths)
-    for folder in (paths.cache, paths.site, paths.packages):
-        shutil.rmtree(folder)
-    shutil.copytree(built.packages, paths.packages)  # the same published packages, so the same changelog entry
-    shutil.copyfile(built.changelog, paths.changelog)
-    build(paths, log=lambda _: None)
-    clean = outputs(paths)
-    assert [name for name in clean if clean[name] != incremental.get(name)] == []
 
 
 def test_a_change_that_alters_no_page_keeps_the_site_without_running_mkdocs(built, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from planpub.errors import PlanError
 from planpub.pipeline import build
 
-from .conftest import SOURCES, cli, copy_project
+from .conftest import SOURCES, built_copy, cli, snapshot
 
 
 def html_lang(path) -> str:
@@ -83,14 +83,12 @@ def test_extract_command_refuses_a_non_utf8_file_with_a_clear_message(tmp_path):
     assert "Traceback" not in run.stderr
 
 
-def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(tmp_path):
-    paths = copy_project(tmp_path)
-    build(paths, log=lambda _: None)
-    before = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
+def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    before = snapshot(paths.site)
     registry = paths.registry.read_text(encoding="utf-8")
     paths.registry.write_text(registry.replace("level: city\n", "level: [city\n", 1), encoding="utf-8")
     with pytest.raises(PlanError) as failure:
         build(paths, log=lambda _: None)
     assert failure.value.file == str(paths.registry) and failure.value.line
-    after = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
-    assert after == before
+    assert snapshot(paths.site) == before
