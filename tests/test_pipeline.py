@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from planpub.errors import PlanError
+from planpub.package import validate_package
 from planpub.pipeline import build
 
+from . import hostile
 from .conftest import SOURCES, built_copy, cli, snapshot
 
 
@@ -92,3 +97,36 @@ def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(bui
         build(paths, log=lambda _: None)
     assert failure.value.file == str(paths.registry) and failure.value.line
     assert snapshot(paths.site) == before
+
+
+def plans_row(folder: Path) -> dict[str, str]:
+    with (folder / "plans.csv").open(encoding="utf-8", newline="") as handle:
+        return next(csv.DictReader(handle))
+
+
+def test_extract_takes_only_what_the_document_states_and_build_agrees_on_it(built, tmp_path):
+    run = cli("extract", str(SOURCES / "003_5e77ba42582e768f.txt"), "--out", str(tmp_path / "x"))
+    assert run.returncode == 0, run.stderr
+    extracted, registered = plans_row(tmp_path / "x"), plans_row(built.packages / "shanxi-2021-high-quality-life")
+    assert extracted["level"] == "" and extracted["region_code"] == ""  # no document states them: not invented
+    stated = {k: v for k, v in extracted.items() if v and k != "plan_id"}
+    assert {"title_zh", "doc_number", "issue_date", "source_sha256"} <= set(stated)
+    assert stated == {k: registered[k] for k in stated}
+
+
+def test_extract_of_a_document_stating_no_title_writes_a_valid_package_with_the_title_empty(tmp_path):
+    document = tmp_path / "untitled.txt"
+    document.write_text(hostile.untitled_document(), encoding="utf-8")
+    run = cli("extract", str(document), "--out", str(tmp_path / "x"))
+    assert run.returncode == 0, run.stderr
+    assert plans_row(tmp_path / "x")["title_zh"] == "" and plans_row(tmp_path / "x")["level"] == ""
+    assert validate_package(tmp_path / "x" / "datapackage.json")["valid"]
+
+
+def test_an_invalid_descriptor_is_reported_with_frictionless_reasons(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text(json.dumps({"name": "p", "title": None, "resources": []}), encoding="utf-8")
+    with pytest.raises(PlanError) as failure:
+        validate_package(folder / "datapackage.json")
+    assert "None is not of type 'string' at property 'title'" in failure.value.message and failure.value.hint
