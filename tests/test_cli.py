@@ -47,3 +47,11 @@ def test_build_options_alone_run_the_build_and_a_missing_registry_is_one_message
 def test_i18n_needs_its_subcommand():
     run = cli("i18n")
     assert run.returncode == 2 and "missing" in run.stdout + run.stderr
+
+
+def test_build_py_main_returns_the_exit_status(tmp_path, capsys):
+    import build
+
+    assert build.main(["check", "--strict"]) == 2
+    assert build.main(["extract", str(tmp_path / "none.txt"), "--out", str(tmp_path / "o")]) == 1
+    assert "none.txt: source document not found" in capsys.readouterr().err
