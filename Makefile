@@ -18,7 +18,7 @@ site: $(STAMP) fonts
 ## Run the whole test suite (installs Chromium for the browser tests if it is missing)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
-	$(PY) build.py --check
+	$(PY) build.py check
 	$(PY) -m pytest
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

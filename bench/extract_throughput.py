@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planpub.config import Paths, strip_lines  # noqa: E402
+from planpub.config import Paths  # noqa: E402
 from planpub.extract import extract  # noqa: E402
 from planpub.pipeline import load_registry  # noqa: E402
 from planpub.read import read_document  # noqa: E402
@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     paths = Paths()
-    entries = [strip_lines(e) for e in load_registry(paths)]
+    entries = load_registry(paths)
     read_document(paths.sources / entries[0]["source"])  # warm up OpenCC and caches
     total_bytes, total_time = 0, 0.0
     for entry in entries:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from planpub.config import Paths  # noqa: E402
 from planpub.registry import load as load_registry  # noqa: E402
+from planpub.site import copy_config  # noqa: E402
 
 # (province, short name, code, [(city, code), ...]); real names and GB/T 2260 codes.
 PROVINCES = [
@@ -105,7 +106,7 @@ def synthesise(n: int, dest: Path, seed: int = 9) -> Paths:
     real = Paths()
     bases = load_registry(real)
     shutil.copytree(real.datasets, dest / "datasets", ignore=shutil.ignore_patterns("packages", ".packages-*", "sources"))
-    shutil.copy(real.root / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_config(dest)
     paths = Paths(root=dest)
     paths.sources.mkdir(parents=True)
     rng = random.Random(seed)

@@ -24,7 +24,8 @@ _TITLE_LINE = re.compile(r"^[^，。：；《》]{4,80}(?:规划|纲要|计划)(
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:人民政府|人民政府办公厅|人民政府办公室|委员会))$")
 _FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
 _YEARS = re.compile(r"(20\d\d)\s*[—–-]\s*(20\d\d)年")
-# What the maintainer must supply, with the comment that says how.
+# What the maintainer must supply, with the comment that says how (the title only when the document states none).
+TITLE_PLACEHOLDER = {"title_zh": "the plan's title in Chinese, as published (the document's first lines state none)"}
 PLACEHOLDERS = {
     "region_zh": "region in Chinese, e.g. 山西省晋城市",
     "region_code": 'the 6-digit administrative division code (GB/T 2260), quoted, e.g. "140500"',
@@ -87,12 +88,17 @@ def entry_text(plan_id: str, source: str, found: dict[str, tuple[object, int]], 
     lines = [f"{indent}- plan_id: {plan_id}", f"{indent}  source: {source}"]
     for key, (value, line) in found.items():
         lines.append(f"{indent}  {key}: {json.dumps(value, ensure_ascii=False)}  # from line {line} of the document: check it")
-    for key, what in PLACEHOLDERS.items():
+    for key, what in _placeholders(found).items():
         lines.append(f"{indent}  {key}: {PLACEHOLDER}  # {what}")
-    for key in ("title_zh", "issuer_zh", "period_start", "period_end"):
+    for key in ("issuer_zh", "period_start", "period_end"):
         if key not in found:
             lines.append(f"{indent}  # {key}: not stated in the document's first lines; add it if known")
     return "\n".join(lines) + "\n"
+
+
+def _placeholders(found: dict) -> dict[str, str]:
+    """The fields `add` leaves as TODO for this document: the title if it states none, and what no document states."""
+    return {**({} if "title_zh" in found else TITLE_PLACEHOLDER), **PLACEHOLDERS}
 
 
 def _append(registry: Path, text: str) -> None:
@@ -144,5 +150,5 @@ def _report(paths: Paths, plan_id: str, target: Path, found: dict, log) -> None:
     log(f"added {plan_id}: copied the document to {target} and registered it in {paths.registry}")
     for key, (value, line) in found.items():
         log(f"  found   {key} = {value}  (line {line}; check it)")
-    log("  fill in " + ", ".join(PLACEHOLDERS) + f" (they say {PLACEHOLDER}); the build refuses to run until you do")
+    log("  fill in " + ", ".join(_placeholders(found)) + f" (they say {PLACEHOLDER}); the build refuses to run until you do")
     log("  then run: python build.py --strict, and add the English it reports missing to datasets/i18n/")

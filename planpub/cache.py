@@ -4,15 +4,22 @@ Two levels. The build stamp (`.cache/build.json`) records the digest of every in
 outputs of the last successful build: when nothing differs, the build does nothing. Below that, stages
 memoise their expensive steps (`memo`): a plan's extraction, a package's validation, a chart's SVG.
 Only the standard library is imported here, so the no-op check stays fast.
+
+Every cached step is declared once, as a `Step` in the table at the end of this file: its name (its folder
+in .cache/), the planpub modules whose code it runs (with every planpub module they import, found by reading
+their imports) and the data files its code reads. Its key is the digest of those files, the pinned
+dependencies and the data inputs the caller gives, so a change to any code a step runs redoes it.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,9 +76,44 @@ def stat_digest(root: Path) -> str:
 
 
 @lru_cache
-def code_version(names: tuple[str, ...] = CODE_FILES) -> str:
+def code_version(names: tuple[str, ...] = CODE_FILES, root: Path = ROOT) -> str:
     """Digest of the code (and pinned dependencies) the cached outputs were made with."""
-    return json_digest({name: tree_digest(ROOT / name) for name in names})
+    return json_digest({name: tree_digest(root / name) for name in names})
+
+
+def _module_file(module: str, root: Path) -> Path | None:
+    base = root.joinpath(*module.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def imported(module: str, root: Path = ROOT) -> set[str]:
+    """The planpub modules that `module` imports by name, at the top or inside a function."""
+    file = _module_file(module, root)
+    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_bytes())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            base = ".".join(filter(None, (base, node.module)))
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return {name for name in found - {module} if name.split(".")[0] == "planpub" and _module_file(name, root)}
+
+
+@lru_cache
+def module_files(modules: tuple[str, ...], root: Path = ROOT) -> tuple[str, ...]:
+    """The files of `modules` and of every planpub module they import, directly or not (relative to `root`)."""
+    seen: dict[str, Path] = {}
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module not in seen and (file := _module_file(module, root)):
+            seen[module] = file
+            parents = {".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)}  # run on import too
+            todo += imported(module, root) | parents
+    return tuple(sorted(str(file.relative_to(root)) for file in seen.values()))
 
 
 def inputs(paths: Paths, options: dict) -> dict[str, str]:
@@ -186,13 +228,45 @@ def use(cache: Cache) -> None:
     _active = cache
 
 
-def memo(stage: str, key: str, compute: Callable[[], Any]) -> Any:
-    return _active.memo(stage, key, compute)
+@dataclass(frozen=True)
+class Step:
+    """A cached step: its .cache/ folder, the planpub modules it runs, and the data files its code reads."""
+
+    name: str
+    modules: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def code(self, root: Path = ROOT) -> tuple[str, ...]:
+        """Every file whose change redoes the step: its modules and what they import, its files, the pins."""
+        return tuple(sorted({*module_files(self.modules, root), *self.files, *PINS}))
+
+    def code_version(self, root: Path = ROOT) -> str:
+        return code_version(self.code(root), root)
+
+    def key(self, *inputs: Any) -> str:
+        """The cache key of one run of the step on `inputs` (JSON-serialisable data, or digests of it)."""
+        return json_digest([self.name, self.code_version(), inputs])
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        return _active.memo(self.name, key, compute)
+
+    def memo_tree(self, key: str, out: Path, compute: Callable[[], Any]) -> Any:
+        return _active.memo_tree(self.name, key, out, compute)
+
+    def has(self, key: str) -> bool:
+        return _active.has(self.name, key)
 
 
-def has(stage: str, key: str) -> bool:
-    return _active.has(stage, key)
+PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frictionless, MkDocs, vl-convert…)
 
-
-def memo_tree(stage: str, key: str, out: Path, compute: Callable[[], Any]) -> Any:
-    return _active.memo_tree(stage, key, out, compute)
+# Every cached step of the build, in one table.
+EXTRACT = Step("extract", ("planpub.read", "planpub.extract", "planpub.curate"), ("datasets/schema.yaml",))
+VALIDATE = Step("validate", ("planpub.package",), ("datasets/schema.yaml",))
+DOWNLOADS = Step("downloads", ("planpub.downloads",), ("planpub/templates",))
+CHART_SPEC = Step("chart-spec", ("planpub.chart",))
+SVG = Step("svg", ("planpub.chart",))
+JS = Step("js")  # vl-convert's JavaScript bundle: only its version (in the pins) matters
+FONT = Step("font", ("planpub.font",))
+MKDOCS_PAGE = Step("mkdocs-page", ("planpub.sitecache",))
+MKDOCS_SEARCH = Step("mkdocs-search", ("planpub.sitecache",))
+STEPS = (EXTRACT, VALIDATE, DOWNLOADS, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import vl_convert as vlc
 
 from . import cache, font
-from .background import Submit
 from .font import FAMILY
+from .jobs import Submit
 
 if TYPE_CHECKING:
     import altair as alt
@@ -42,10 +42,6 @@ class Chart:
     lang: str
 
 
-# What a chart's spec and SVG are made with, besides its inputs: a change here redraws every chart.
-CHART_CODE = ("planpub/chart.py", "planpub/font.py", "requirements.lock")
-
-
 def _render(name: str, title: str, make: partial, lang: str, data: list[dict], table: dict) -> Chart:
     """The chart's spec, from the cache when `make` (a builder and all its arguments) was built before (Altair is slow)."""
 
@@ -54,8 +50,8 @@ def _render(name: str, title: str, make: partial, lang: str, data: list[dict], t
         spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
         return spec
 
-    key = cache.json_digest([name, make.func.__name__, make.args, make.keywords, lang, cache.code_version(CHART_CODE)])
-    spec = cache.memo("chart-spec", key, build)
+    key = cache.CHART_SPEC.key(name, make.func.__name__, make.args, make.keywords, lang)
+    spec = cache.CHART_SPEC.memo(key, build)
     return Chart(name=f"{name}-{lang}", title=title, spec=spec, data=data, table=table, lang=lang)
 
 
@@ -68,13 +64,13 @@ def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Call
     An SVG is cached by its spec: cached and fresh SVGs are byte-identical, because subsetting the web font
     to a chart's characters gives the same bytes as subsetting the full font would.
     """
-    versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION, cache.code_version(CHART_CODE)]
-    keys = {path: cache.json_digest([chart.spec, chart.lang, versions]) for path, chart in charts.items()}
-    drawing = {path: submit(_draw_svg, chart, web_font) for path, chart in charts.items() if not cache.has("svg", keys[path])}
+    versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION]
+    keys = {path: cache.SVG.key(chart.spec, chart.lang, versions) for path, chart in charts.items()}
+    drawing = {path: submit(_draw_svg, chart, web_font) for path, chart in charts.items() if not cache.SVG.has(keys[path])}
 
     def write(site: Path) -> None:
         for path, key in keys.items():
-            svg = cache.memo("svg", key, lambda path=path: drawing[path].result())
+            svg = cache.SVG.memo(key, lambda path=path: drawing[path].result())
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_text(svg, encoding="utf-8")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from .config import load_yaml
+from .config import load_yaml_lines
 from .errors import PlanError
 from .schema import Records
 
@@ -50,8 +50,7 @@ def normalise(text: str | None) -> str:
     return _SCOPE.sub("", "".join(unicodedata.normalize("NFKC", text or "").split()))
 
 
-def _concept(entry: dict, path: Path) -> Concept:
-    line = entry.get("__line__")
+def _concept(entry: dict, path: Path, line: int | None) -> Concept:
     for key in _REQUIRED:
         if not str(entry.get(key) or "").strip():
             raise PlanError(f"concept has no `{key}`", path, line, hint=f"add `{key}:` to this concept")
@@ -79,22 +78,22 @@ def _concept(entry: dict, path: Path) -> Concept:
 
 def load_concepts(path: Path) -> list[Concept]:
     """The registry, checked: required keys, ASCII ids, ids and aliases unique across concepts."""
-    spec = load_yaml(path, with_lines=True) or {}
+    spec, lines = load_yaml_lines(path)
+    spec = spec or {}
     concepts: list[Concept] = []
     owner: dict[str, str] = {}
-    for entry in spec.get("concepts") or []:
-        concept = _concept(entry, path)
+    for number, entry in enumerate(spec.get("concepts") or []):
+        line = lines["concepts"][number].line
+        concept = _concept(entry, path, line)
         if any(c.concept_id == concept.concept_id for c in concepts):
-            raise PlanError(
-                f"duplicate concept_id {concept.concept_id!r}", path, entry["__line__"], hint="give every concept its own id"
-            )
+            raise PlanError(f"duplicate concept_id {concept.concept_id!r}", path, line, hint="give every concept its own id")
         for alias in concept.aliases:
             key = normalise(alias)
             if key in owner and owner[key] != concept.concept_id:
                 raise PlanError(
                     f"alias {alias!r} is also an alias of {owner[key]!r}",
                     path,
-                    entry["__line__"],
+                    line,
                     hint="an alias may name one concept only",
                 )
             owner[key] = concept.concept_id

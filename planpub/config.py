@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -56,22 +57,58 @@ class Paths:
         return self.root / ".cache"
 
 
-class _LineLoader(yaml.CSafeLoader):
-    """A YAML loader (libyaml: ~8× faster) recording the line of every mapping as `__line__` and of each key in `__lines__`."""
+@dataclass(frozen=True)
+class Lines:
+    """Where a YAML value and the keys of a mapping are in their file, kept beside the data, not in it.
+
+    `lines.of(key)` is the line of a key (the mapping's own line when it is absent); `lines[key]` or
+    `lines[index]` the Lines of a value inside (the key's line when the value is not a collection).
+    """
+
+    line: int | None = None
+    keys: dict[object, int] = field(default_factory=dict)
+    inside: dict[object, Lines] = field(default_factory=dict)
+
+    def of(self, key: object) -> int | None:
+        return self.keys.get(key) or self.line
+
+    def __getitem__(self, key: object) -> Lines:
+        return self.inside.get(key) or Lines(self.of(key))
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
-    return mapping
+def _lines(node: yaml.Node) -> Lines:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        keyed = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        return Lines(line, {k: key.start_mark.line + 1 for k, key, _ in keyed}, {k: _lines(value) for k, _, value in keyed})
+    if isinstance(node, yaml.SequenceNode):
+        return Lines(line, {}, {i: _lines(item) for i, item in enumerate(node.value)})
+    return Lines(line)
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+T = TypeVar("T")
 
 
-def load_yaml(path: Path, *, with_lines: bool = False) -> Any:
-    """Parse a YAML file; a syntax error becomes a PlanError naming its line."""
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file (with libyaml: ~8× faster); a syntax error becomes a PlanError naming its line."""
+    return _parse(path, lambda text: yaml.load(text, Loader=yaml.CSafeLoader))
+
+
+def load_yaml_lines(path: Path) -> tuple[Any, Lines]:
+    """Parse a YAML file and say where each value is: (data, Lines), the data free of bookkeeping."""
+    return _parse(path, _with_lines)
+
+
+def _with_lines(text: str) -> tuple[Any, Lines]:
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node), _lines(node)) if node is not None else (None, Lines(1))
+    finally:
+        loader.dispose()
+
+
+def _parse(path: Path, parse: Callable[[str], T]) -> T:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -79,7 +116,7 @@ def load_yaml(path: Path, *, with_lines: bool = False) -> Any:
     except UnicodeDecodeError as exc:
         raise PlanError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path, hint="save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_LineLoader if with_lines else yaml.CSafeLoader)
+        return parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -87,18 +124,6 @@ def load_yaml(path: Path, *, with_lines: bool = False) -> Any:
         raise PlanError(f"malformed YAML: {problem}", path, line, hint="fix the YAML syntax on that line") from None
 
 
-LINE_KEYS = ("__line__", "__lines__")
-
-
-def line_of(mapping: dict, key: str) -> int | None:
-    """The line of `key` in a mapping loaded with lines (the mapping's own line if the key is absent)."""
-    return mapping.get("__lines__", {}).get(key) or mapping.get("__line__")
-
-
 def strip_lines(value: Any) -> Any:
-    """Drop the `__line__`/`__lines__` bookkeeping keys from a structure loaded with lines."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k not in LINE_KEYS}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
+    """`value` itself: lines are kept beside the data now (`load_yaml_lines`); for callers written before."""
     return value

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from . import cache, query
-from .background import Submit
 from .config import load_yaml
+from .jobs import Submit
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
 
@@ -280,6 +280,11 @@ def listing(folder: Path) -> list[dict]:
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
 
 
+def warm_up() -> None:
+    """Import what the worker's first tasks (validation, downloads) need as it starts (planpub.background)."""
+    import frictionless  # noqa: F401
+
+
 def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
     """Start writing the download area of every package (the catalog first) with `submit`.
 
@@ -287,14 +292,13 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     others and gives the listings for the Downloads page.
     """
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
-    version = cache.json_digest([catalog, texts, cache.code_version()])
-    keys = {folder: cache.digest(cache.tree_digest(folder), version) for folder in folders}
-    fresh = [folder for folder in folders if not cache.has("downloads", keys[folder])]
+    keys = {folder: cache.DOWNLOADS.key(cache.tree_digest(folder), catalog, texts) for folder in folders}
+    fresh = [folder for folder in folders if not cache.DOWNLOADS.has(keys[folder])]
     writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
 
     def listings() -> list[dict]:
         return [
-            cache.memo_tree("downloads", keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
+            cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
             for folder in folders
         ]
 

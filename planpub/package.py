@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .background import Submit
 from .errors import PlanError
+from .jobs import Submit
 from .schema import RESOURCES, Records, contract, empty_records, field_names, table_schema
 
 CATALOG = "all"
@@ -96,6 +96,21 @@ def plan_descriptor(catalog: dict, plan: dict) -> dict:
     return descriptor(catalog, plan["plan_id"], title, description, [plan])
 
 
+# `plans` fields only a registry entry can supply when the document does not state them: optional in a package
+# of one unregistered document (`build.py extract`), which takes nothing from elsewhere.
+REGISTRY_ONLY = ("title_zh", "level")
+
+
+def document_descriptor(catalog: dict, plan: dict) -> dict:
+    """The descriptor of an unregistered document's package: titled by its file if it states no title."""
+    meta = plan_descriptor(catalog, {**plan, "title_zh": plan["title_zh"] or plan["source_file"]})
+    plans = next(r["schema"] for r in meta["resources"] if r["name"] == "plans")
+    for spec in plans["fields"]:
+        if spec["name"] in REGISTRY_ONLY and (rules := spec.pop("constraints", {})):
+            spec.update({"constraints": {k: v for k, v in rules.items() if k != "required"}} if len(rules) > 1 else {})
+    return meta
+
+
 def catalog_descriptor(catalog: dict, plans: list[dict]) -> dict:
     title = {"zh": catalog["title_zh"], "en": catalog["title_en"]}
     description = {"zh": catalog["description_zh"], "en": catalog["description_en"]}
@@ -127,7 +142,12 @@ def validate_package(path: Path) -> dict:
     try:
         report = Package(str(path)).validate()
     except FrictionlessException as exc:
-        raise PlanError(f"data package descriptor is invalid: {exc.error.message}", path) from None
+        reasons = [getattr(reason, "note", "") or reason.message for reason in exc.reasons] or [exc.error.message]
+        raise PlanError(
+            "data package descriptor is invalid:\n    " + "\n    ".join(reasons),
+            path,
+            hint="fix the registry entry, catalog.yaml or override that gave these values",
+        ) from None
     if not report.valid:
         messages = [err.message for err in report.errors] + [_error_line(t, e) for t in report.tasks for e in t.errors]
         more = [f"… and {len(messages) - _MAX_MESSAGES} more"] if len(messages) > _MAX_MESSAGES else []
@@ -154,10 +174,10 @@ def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict
     """
     from . import cache
 
-    keys = [cache.digest(cache.tree_digest(path.parent), cache.code_version()) for path in descriptors]
-    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.has("validate", key)]
+    keys = [cache.VALIDATE.key(cache.tree_digest(path.parent)) for path in descriptors]
+    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.VALIDATE.has(key)]
     running = {key: submit(validate_package, path) for path, key in fresh}
-    return lambda: [cache.memo("validate", key, lambda key=key: running[key].result()) for key in keys]
+    return lambda: [cache.VALIDATE.memo(key, lambda key=key: running[key].result()) for key in keys]
 
 
 def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:

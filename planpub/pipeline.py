@@ -11,15 +11,17 @@ from pathlib import Path
 from . import cache, changelog, downloads, package, site
 from . import chart as charts
 from . import concepts as registry
-from .background import Background, now
+from .background import Background
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract, indicators
+from .jobs import Submit, now
 from .page import PageWriter
 from .progress import Progress
 from .query import add_concepts, connect
 from .read import read_document
+from .registry import check_title
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
 from .sitecache import cached_mkdocs, load_search
@@ -36,10 +38,6 @@ class BuildResult:
     rebuilt: bool = True
 
 
-# The code an extraction depends on: a change elsewhere (pages, charts) does not redo extractions.
-EXTRACT_CODE = ("planpub/read.py", "planpub/extract", "planpub/curate.py", "planpub/schema.py", "datasets/schema.yaml")
-
-
 def _extract_key(paths: Paths, entry: dict) -> dict[str, str]:
     """What one plan's extraction depends on, each as a digest (also used to say why it was redone)."""
     overrides = paths.overrides / f"{entry['plan_id']}.yaml"
@@ -47,7 +45,7 @@ def _extract_key(paths: Paths, entry: dict) -> dict[str, str]:
         "source": cache.digest((paths.sources / entry["source"]).read_bytes()),
         "registry entry": cache.json_digest(entry),
         "overrides": cache.digest(overrides.read_bytes()) if overrides.exists() else "",
-        "code": cache.code_version(EXTRACT_CODE),
+        "code": cache.EXTRACT.code_version(),
     }
 
 
@@ -66,8 +64,9 @@ def extract_all(paths: Paths, entries: list[dict], previous: dict, log: Log) -> 
     for entry in Progress(entries, "extract", label=lambda e: e["plan_id"]):
         plan_id = entry["plan_id"]
         keys[plan_id] = key = _extract_key(paths, entry)
-        fresh = not cache.has("extract", cache.json_digest(key))
-        per_plan[plan_id] = cache.memo("extract", cache.json_digest(key), lambda entry=entry: extract_plan(paths, entry))
+        fresh = not cache.EXTRACT.has(cache.EXTRACT.key(key))
+        per_plan[plan_id] = cache.EXTRACT.memo(cache.EXTRACT.key(key), lambda entry=entry: extract_plan(paths, entry))
+        check_title(paths, per_plan[plan_id]["plans"][0])
         if fresh:
             log(f"extract  {plan_id}: {why(previous.get(plan_id), key)}")
     return per_plan, keys
@@ -237,14 +236,16 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    with Background() as background:  # started first: the worker warms up while the plans are read
+    with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)
         try:
             curated = (per_plan, coverage, concepts)
-            reports, log_text, write_svgs = write_packages_and_pages(paths, staged, curated, catalog, released, background, log)
+            reports, log_text, write_svgs = write_packages_and_pages(
+                paths, staged, curated, catalog, released, background.submit, log
+            )
             docs_key = cache.json_digest([cache.tree_digest(staged.docs), inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
@@ -279,7 +280,7 @@ def write_packages_and_pages(
     curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
     catalog: dict,
     released: str,
-    background: Background,
+    submit: Submit,
     log: Log,
 ) -> tuple[list[dict], str | None, Callable[[Path], None]]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders.
@@ -289,11 +290,11 @@ def write_packages_and_pages(
     """
     per_plan, coverage, concepts = curated
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
-    reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), background.submit)
+    reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)
-    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, background.submit)
-    background.submit(load_search)  # the worker indexes changed pages for MkDocs' search
+    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, submit)
+    submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     log("page     charts and pages")
@@ -305,7 +306,7 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.both("changelog.md.j2", "changelog", entries=history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), background.submit)
+    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), submit)
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:
@@ -315,13 +316,12 @@ def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) 
     """
     doc = read_document(file)
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
-    entry = {"plan_id": plan_id, "title_zh": file.stem}
-    records = extract(doc, entry)
+    records = extract(doc, {"plan_id": plan_id})  # what the document states, nothing from elsewhere
     log(f"{file}: {sum(t['layout'] != 'not read' for t in records['tables'])} tables")
     for line in indicators.describe(records["tables"]):
         log(line)
     indicators.check_tables(records["tables"], file, strict, log)
-    meta = package.plan_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
+    meta = package.document_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}
     if not any(counts.values()):

@@ -13,11 +13,10 @@ import material
 import vl_convert as vlc
 
 from . import cache, font
+from .config import ROOT
 from .errors import PlanError
 
 ASSETS = Path(__file__).parent / "assets"
-# Template overrides for Material (theme/main.html: escaped page titles, per-language search), kept out of mkdocs.yml.
-THEME = Path(__file__).parent / "theme"
 # Interface text Material itself shows on the Chinese pages (search box, buttons): the font must cover it too.
 _MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
 
@@ -26,7 +25,7 @@ def write_assets(docs: Path) -> bytes:
     """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font; returns the font."""
     for folder in ("js", "css", "fonts"):
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
-    bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
+    bundle = cache.JS.memo(cache.JS.key(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
     (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
     for script in ("charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
@@ -51,8 +50,8 @@ def site_chars(docs: Path) -> set[str]:
 def write_font(docs: Path) -> bytes:
     """The subset web font for the pages and charts (returned, for the chart SVGs)."""
     chars = "".join(sorted(site_chars(docs)))
-    key = cache.digest(chars, str(font.source_font()), font.FONTTOOLS_VERSION)
-    web_font = base64.b64decode(cache.memo("font", key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
+    key = cache.FONT.key(cache.digest(chars), str(font.source_font()), font.FONTTOOLS_VERSION)
+    web_font = base64.b64decode(cache.FONT.memo(key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
     (docs / font.SITE_FONT).write_bytes(web_font)
     shutil.copy(ASSETS / "fonts/OFL.txt", docs / "assets/fonts/OFL.txt")
     return web_font
@@ -79,11 +78,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out))
-        config.theme.dirs.insert(0, str(THEME))
-        build(config)
-        split_search_index(out)
-        write_sitemaps(out)
+        build(load_config(str(config_file), docs_dir=str(docs), site_dir=str(out)))  # see planpub/mkdocs_hooks.py
     except MkDocsException as exc:
         detail = "\n    ".join(collect.messages[:20])
         raise PlanError(
@@ -91,6 +86,13 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         ) from None
     finally:
         logger.removeHandler(collect)
+
+
+def copy_config(dest: Path) -> None:
+    """mkdocs.yml into a copy of the project at `dest`, with the planpub folder its hooks and theme lie in (linked)."""
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    if not (dest / "planpub").exists():
+        (dest / "planpub").symlink_to(ROOT / "planpub", target_is_directory=True)
 
 
 def split_search_index(site: Path) -> None:

@@ -7,8 +7,11 @@ the theme around each page. All but the last are pure functions of their inputs,
 .cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
 links in it depend on those); a page's search entries keyed by its HTML; segmented text keyed by the
 text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped.
-The hook points are internals of pinned library versions (requirements.lock is part of every cache
-key); when one is missing, that part runs uncached.
+
+The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
+no public event: those hook points are internals of MkDocs 1.6 and Material 9 (requirements.lock is part
+of every cache key). Each patch is applied only on those versions and when its hook point exists;
+otherwise that part runs as plain MkDocs does, uncached.
 """
 
 from __future__ import annotations
@@ -17,24 +20,50 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import SimpleNamespace
 
 from . import cache
-from .background import Submit, now
+from .jobs import Submit, now
+
+# The versions whose internals the patches below were written for (major.minor prefixes).
+PATCHED_VERSIONS = {"mkdocs": "1.6.", "mkdocs-material": "9."}
+_templates_folder: list[Path] = []  # where on_env keeps compiled templates, while cached_mkdocs is active
+
+
+def patchable(owner: object, name: str) -> bool:
+    """True when `owner.name` exists and MkDocs and Material are the versions the patches were written for."""
+    try:
+        versions = all(version(package).startswith(prefix) for package, prefix in PATCHED_VERSIONS.items())
+    except PackageNotFoundError:
+        return False
+    return versions and callable(getattr(owner, name, None))
+
+
+def cache_templates(env) -> None:
+    """on_env (planpub/mkdocs_hooks.py): compiled theme templates from .cache/ while the build caches."""
+    if _templates_folder:
+        import jinja2
+
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_templates_folder[0]))
+
+
+def _search_index():
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except ImportError:
+        return None
+    return SearchIndex
 
 
 @contextmanager
 def _segments(table_file: Path) -> Iterator[None]:
-    try:
-        from material.plugins.search.plugin import SearchIndex
-    except ImportError:
+    SearchIndex = _search_index()
+    if not patchable(SearchIndex, "_segment_chinese"):
         yield
         return
-    segment = getattr(SearchIndex, "_segment_chinese", None)
-    if segment is None:
-        yield
-        return
+    segment = SearchIndex._segment_chinese
     table = json.loads(table_file.read_text(encoding="utf-8")) if table_file.exists() else {}
     used: dict[str, str] = {}
 
@@ -52,21 +81,11 @@ def _segments(table_file: Path) -> Iterator[None]:
 
 @contextmanager
 def _templates(folder: Path) -> Iterator[None]:
-    import jinja2
-    from mkdocs.theme import Theme
-
-    get_env = Theme.get_env
-
-    def cached_env(theme):
-        env = get_env(theme)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-        return env
-
-    Theme.get_env = cached_env
+    _templates_folder.append(folder)
     try:
         yield
     finally:
-        Theme.get_env = get_env
+        _templates_folder.clear()
 
 
 def _toc_tokens(items) -> list[dict]:
@@ -79,6 +98,9 @@ def _rendered_pages() -> Iterator[None]:
     from mkdocs.structure.pages import Page
     from mkdocs.structure.toc import get_toc
 
+    if not patchable(Page, "render"):
+        yield
+        return
     render = Page.render
     fingerprints: dict[int, str] = {}  # id(Files) → digest of every file's place, once per MkDocs pass
 
@@ -101,10 +123,8 @@ def _rendered_pages() -> Iterator[None]:
             }
 
         markdown_setup = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
-        key = cache.json_digest(
-            [page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files), cache.code_version()]
-        )
-        done = cache.memo("mkdocs-page", key, convert)
+        key = cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files))
+        done = cache.MKDOCS_PAGE.memo(key, convert)
         page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
         page.present_anchor_ids = set(done["anchors"])
         page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in done["links"].items()}
@@ -138,17 +158,16 @@ def index_page(content: str, toc: list[dict], url: str, title: str, meta: dict, 
 
 @contextmanager
 def _search_entries(submit: Submit) -> Iterator[None]:
-    try:
-        from material.plugins.search.plugin import SearchIndex
-    except ImportError:
+    SearchIndex = _search_index()
+    if not patchable(SearchIndex, "add_entry_from_context"):
         yield
         return
     add = SearchIndex.add_entry_from_context
 
     def cached_add(index, page) -> None:
         facts = [page.content, _toc_tokens(page.toc), page.url, page.title, page.meta, index.config]
-        key = cache.json_digest([facts, cache.code_version()])
-        index.entries.extend(cache.memo("mkdocs-search", key, lambda: submit(index_page, *facts).result()))
+        key = cache.MKDOCS_SEARCH.key(facts)
+        index.entries.extend(cache.MKDOCS_SEARCH.memo(key, lambda: submit(index_page, *facts).result()))
 
     cached_add.__wrapped__ = add
     SearchIndex.add_entry_from_context = cached_add

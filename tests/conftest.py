@@ -1,14 +1,19 @@
-"""Shared fixtures: a throw-away copy of the project, and one real build of it for the whole session."""
+"""Shared fixtures and helpers: a throw-away copy of the project, one real build of it for the whole session,
+the command line run in this process, and checks that a maintainer's mistake fails cleanly."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from planpub.cli import commands
 from planpub.config import ROOT, Paths
 from planpub.pipeline import build
+from planpub.site import copy_config
 
 SOURCES = ROOT / "datasets" / "sources"
 
@@ -16,8 +21,15 @@ SOURCES = ROOT / "datasets" / "sources"
 def copy_project(dest: Path) -> Paths:
     """A copy of the inputs (datasets without packages, mkdocs.yml) that a build may write into."""
     shutil.copytree(ROOT / "datasets", dest / "datasets", ignore=shutil.ignore_patterns("packages", ".packages-*"))
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_config(dest)
     return Paths(root=dest)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs a real build of the project (the session's, or a copy of it) is `slow`."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +38,60 @@ def built(tmp_path_factory) -> Paths:
     paths = copy_project(tmp_path_factory.mktemp("project"))
     build(paths, log=lambda _: None)
     return paths
+
+
+def built_copy(built: Paths, dest: Path) -> Paths:
+    """A copy of the session's built project (inputs, packages, site, cache) to break in one test."""
+    shutil.copytree(built.root, dest / "p", symlinks=True)
+    return Paths(root=dest / "p")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class Ran:
+    """What a command printed, and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Ran:
+    """`python build.py ARGS`, run in this process by click's runner; an unexpected exception fails the test."""
+    result = CliRunner().invoke(commands, list(args), prog_name="build.py")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_build(paths: Paths, *args: str) -> Ran:
+    """`python build.py [COMMAND] ARGS --root PROJECT` (the command is `build` when ARGS do not start with one)."""
+    command, rest = (args[0], args[1:]) if args and args[0] in commands.commands else ("build", args)
+    return cli(command, *rest, "--root", str(paths.root))
+
+
+def fails_cleanly(paths: Paths, file: Path, line: int | None, words: str, *args: str) -> str:
+    """Run the build; assert it fails with one message at file:line containing `words`, site/ untouched."""
+    before = snapshot(paths.site)
+    run = run_build(paths, *args)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"{file}:{line}:" in run.stderr if line else f"{file}:" in run.stderr, run.stderr
+    assert words in run.stderr, run.stderr
+    assert "→" in run.stderr  # says what to do
+    assert snapshot(paths.site) == before
+    return run.stderr
+
+
+def line_number(path: Path, text: str, occurrence: int = 1) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [i for i, line in enumerate(lines, start=1) if text in line][occurrence - 1]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

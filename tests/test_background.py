@@ -1,5 +1,6 @@
-"""The build's worker process: results are the same wherever a task ran; a task the worker has not taken is
-done by the build itself instead of waiting; an error keeps its file, line and hint across processes."""
+"""The build's worker process: results are the same wherever a task ran; a task the worker has not started is
+done by the build itself instead of waited for; an error keeps its file, line and hint across processes; and the
+stages never import the worker (nor it them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import time
 
 import pytest
 
-from planpub.background import Background, now
+from planpub import cache
+from planpub.background import Background
+from planpub.config import ROOT
 from planpub.errors import PlanError
+from planpub.jobs import now
 
 
 def where(pause: float = 0.0) -> int:
@@ -28,25 +32,25 @@ def until(condition) -> None:
         time.sleep(0.01)
 
 
-def test_the_worker_takes_tasks_and_a_task_it_has_not_taken_runs_here():
+def test_a_task_asked_for_before_the_worker_started_runs_here_and_once_it_is_idle_runs_there():
     with Background() as background:
-        until(lambda: background.idle)  # the worker has started and waits for work
-        slow = background.submit(where, 1.0)
-        until(lambda: slow.future is not None)  # the worker has taken it
-        queued = background.submit(where)
-        assert queued.result() == os.getpid()  # not waited for: the worker is busy
-        assert slow.result() != os.getpid()
+        assert background.submit(where).result() == os.getpid()  # not waited for: the worker is still starting
+        until(background.ready.done)
+        assert background.submit(where).result() != os.getpid()  # the idle worker takes it at once
 
 
-def test_an_idle_worker_is_given_the_task_asked_for():
+def test_a_started_task_is_waited_for_and_one_queued_behind_others_runs_here():
     with Background() as background:
-        until(lambda: background.idle)
-        assert background.submit(where).result() != os.getpid()
+        until(background.ready.done)
+        jobs = [background.submit(where, 1.0)] + [background.submit(where) for _ in range(3)]
+        # One runs, at most two wait in the executor's call queue: the last has not started and is taken back.
+        assert jobs[-1].result() == os.getpid()
+        assert jobs[0].result() != os.getpid()
 
 
 def test_an_error_in_the_worker_keeps_its_file_line_and_hint():
     with Background() as background:
-        until(lambda: background.idle)
+        until(background.ready.done)
         with pytest.raises(PlanError) as failure:
             background.submit(fails).result()
     assert (failure.value.file, failure.value.line, failure.value.hint) == ("datasets/plans.yaml", 7, "fix it")
@@ -54,3 +58,25 @@ def test_an_error_in_the_worker_keeps_its_file_line_and_hint():
 
 def test_now_runs_the_task_in_this_process():
     assert now(where).result() == os.getpid()
+
+
+def planpub_modules() -> list[str]:
+    names = (str(p.relative_to(ROOT).with_suffix("")).replace("/", ".") for p in (ROOT / "planpub").rglob("*.py"))
+    return sorted(name.removesuffix(".__init__") for name in names)
+
+
+def test_the_worker_imports_only_the_neutral_jobs_module():
+    assert cache.imported("planpub.background") == {"planpub.jobs"}
+    assert cache.imported("planpub.jobs") == set()
+
+
+def test_no_planpub_module_imports_itself_through_others():
+    graph = {module: cache.imported(module) for module in planpub_modules()}
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            assert module != start, f"import cycle through {start}"
+            if module not in seen:
+                seen.add(module)
+                todo += graph.get(module, ())

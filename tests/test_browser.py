@@ -12,6 +12,8 @@ import pytest
 
 from .browser import chromium, serve
 
+pytestmark = pytest.mark.browser
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 SUB = "/sub/path/"
 PLAN = "xinzhou-2021-public-services"

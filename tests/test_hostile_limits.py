@@ -8,8 +8,6 @@ so a regression shows as a failure naming the pattern instead of a CI job that n
 from __future__ import annotations
 
 import multiprocessing
-import subprocess
-import sys
 
 import pytest
 
@@ -17,6 +15,8 @@ from planpub import read
 from planpub.errors import PlanError
 from planpub.extract import extract
 from planpub.read import read_document
+
+from .conftest import cli
 
 ROOT = read.Path(__file__).resolve().parent.parent
 # Each pattern is repeated to fill a line just under the limit; the prefix makes the line a heading, a
@@ -63,10 +63,6 @@ def in_bounded_time(path) -> None:
     assert child.exitcode == 0, f"read + extract of {path.name} crashed"
 
 
-def build_py(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True)
-
-
 def test_limits_are_far_above_real_plans_and_far_below_a_crawl():
     sources = list((ROOT / "datasets" / "sources").glob("*.txt"))
     largest = max(p.stat().st_size for p in sources)
@@ -82,7 +78,7 @@ def test_document_over_the_size_limit_is_refused_naming_file_and_limit(tmp_path)
     with pytest.raises(PlanError, match="limit") as refused:
         read_document(big)
     assert refused.value.file == str(big) and refused.value.hint
-    run = build_py("extract", str(big), "--out", str(tmp_path / "out"))
+    run = cli("extract", str(big), "--out", str(tmp_path / "out"))
     assert run.returncode == 1 and "huge.txt" in run.stderr and "limit" in run.stderr
     assert "Traceback" not in run.stderr and not (tmp_path / "out").exists()
 
@@ -90,7 +86,7 @@ def test_document_over_the_size_limit_is_refused_naming_file_and_limit(tmp_path)
 def test_absurdly_long_line_is_refused_naming_its_line(tmp_path):
     doc = tmp_path / "oneline.txt"
     doc.write_text("前言\n第一章 总则\n" + "养老" * read.MAX_LINE_CHARS + "\n", encoding="utf-8")
-    run = build_py("extract", str(doc), "--out", str(tmp_path / "out"))
+    run = cli("extract", str(doc), "--out", str(tmp_path / "out"))
     assert run.returncode == 1, run.stdout
     assert "oneline.txt:3" in run.stderr and "characters long" in run.stderr
     assert "Traceback" not in run.stderr

@@ -10,18 +10,16 @@ import csv
 import html
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from planpub.config import ROOT
-
 from . import hostile
 from .browser import chromium, serve
-from .conftest import copy_project
+from .conftest import built_copy, run_build
+
+pytestmark = pytest.mark.browser
 
 PLAN_PAGES = [f"plans/{hostile.PLAN_ID}.html", f"en/plans/{hostile.PLAN_ID}.html"]
 LISTING_PAGES = ["index.html", "en/index.html", "plans/index.html", "en/plans/index.html", "downloads.html", "en/downloads.html"]
@@ -51,21 +49,18 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(built, tmp_path_factory):
     """The five real plans plus the hostile one, added with `build.py add` and built with `build.py`."""
     root = tmp_path_factory.mktemp("hostile")
-    paths = copy_project(root / "project")
+    paths = built_copy(built, root)
     document = root / hostile.SOURCE
     document.write_text(hostile.document(), encoding="utf-8")
-    run_build("--root", str(paths.root), "add", str(document), "--plan-id", hostile.PLAN_ID)
+    added = run_build(paths, "add", str(document), "--plan-id", hostile.PLAN_ID)
+    assert added.returncode == 0, added.stderr
     paths.registry.write_text(hostile.fill_registry(paths.registry.read_text(encoding="utf-8")), encoding="utf-8")
-    run_build("--root", str(paths.root))
+    built = run_build(paths)
+    assert built.returncode == 0, built.stderr
     return paths
-
-
-def run_build(*args: str) -> None:
-    done = subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -16,7 +14,7 @@ from planpub.errors import PlanError
 from planpub.pipeline import build, missing_translations
 from planpub.translate import EN_SOURCES, REPORTED, has_chinese, inconsistencies, load_translations
 
-from .conftest import copy_project
+from .conftest import built_copy, cli, snapshot
 
 
 def catalog_rows(paths, resource: str) -> list[dict]:
@@ -122,18 +120,19 @@ def test_one_chinese_text_translated_two_ways_stops_with_file_and_line(tmp_path)
     assert "b.yaml:2" in err.value.format() and "a.yaml:2" in err.value.format()
 
 
-def test_strict_build_fails_on_a_missing_heading_naming_its_document_line_before_touching_packages(tmp_path):
-    paths = copy_project(tmp_path)
+def test_strict_build_fails_on_a_missing_heading_naming_its_document_line_before_touching_packages(built, tmp_path):
+    paths = built_copy(built, tmp_path)
     (paths.i18n / "sections.yaml").unlink()
+    before = snapshot(paths.packages)
     with pytest.raises(PlanError) as err:
         build(paths, strict=True, log=lambda _: None)
     assert "no English for" in err.value.format() and "(sections.title_en)" in err.value.format()
     assert err.value.file.endswith(".txt") and err.value.line
-    assert not paths.packages.exists()
+    assert snapshot(paths.packages) == before
 
 
-def test_strict_build_only_reports_missing_descriptions(tmp_path):
-    paths = copy_project(tmp_path)
+def test_strict_build_only_reports_missing_descriptions(built, tmp_path):
+    paths = built_copy(built, tmp_path)
     (paths.i18n / "descriptions.yaml").unlink()
     log: list[str] = []
     result = build(paths, strict=True, log=log.append)
@@ -142,8 +141,8 @@ def test_strict_build_only_reports_missing_descriptions(tmp_path):
     assert all(not row["description_en"] for row in catalog_rows(paths, "projects"))
 
 
-def test_missing_skeleton_is_valid_yaml_that_once_filled_completes_coverage(tmp_path):
-    paths = copy_project(tmp_path)
+def test_missing_skeleton_is_valid_yaml_that_once_filled_completes_coverage(built, tmp_path):
+    paths = built_copy(built, tmp_path)
     (paths.i18n / "plans.yaml").unlink()
     (paths.i18n / "sections.yaml").unlink()
     text = missing_translations(paths)
@@ -159,7 +158,7 @@ def test_missing_skeleton_is_valid_yaml_that_once_filled_completes_coverage(tmp_
 
 
 def test_i18n_missing_command_prints_yaml_on_the_real_project():
-    run = subprocess.run([sys.executable, "build.py", "i18n", "--missing"], cwd=ROOT, capture_output=True, text=True)
+    run = cli("i18n", "missing")
     assert run.returncode == 0, run.stderr
     assert isinstance(yaml.safe_load(run.stdout) or {}, dict)
 

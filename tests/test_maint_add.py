@@ -3,13 +3,14 @@ what the document states and placeholders that stop the build until filled; unsa
 
 from __future__ import annotations
 
-import re
+import html
+import json
 import shutil
 
 import pytest
 
-from .conftest import SOURCES
-from .test_maint_errors import built_copy, fails_cleanly, line_number, run_build, snapshot
+from . import hostile
+from .conftest import SOURCES, built_copy, edit, fails_cleanly, line_number, run_build, snapshot
 
 DOC = SOURCES / "003_5e77ba42582e768f.txt"
 
@@ -35,22 +36,6 @@ def test_add_copies_the_document_unchanged_and_appends_an_entry_keeping_the_regi
     assert "period_start: 2021" in entry and "period_end: 2025" in entry
     assert "region_code: TODO" in entry and "level: TODO" in entry
     assert "fill in region_zh, region_code, level" in run.stdout
-
-
-def test_an_unfilled_placeholder_fails_the_build_at_its_line_until_filled_in(project, tmp_path):
-    new = tmp_path / "quality-life-copy.txt"
-    shutil.copyfile(DOC, new)
-    assert run_build(project, "add", str(new), "--plan-id", "shanxi-2021-quality-copy").returncode == 0
-    line = line_number(project.registry, "region_zh: TODO")
-    fails_cleanly(project, project.registry, line, "`region_zh` is still the placeholder TODO")
-    text = project.registry.read_text(encoding="utf-8")
-    text = re.sub(r"region_zh: TODO.*", "region_zh: 山西省", text)
-    text = re.sub(r"region_code: TODO.*", 'region_code: "140000"', text)
-    project.registry.write_text(re.sub(r"level: TODO.*", "level: province", text), encoding="utf-8")
-    run = run_build(project)
-    assert run.returncode == 0, run.stderr
-    assert "extract  shanxi-2021-quality-copy: new plan" in run.stdout
-    assert (project.site / "plans" / "shanxi-2021-quality-copy.html").exists()
 
 
 @pytest.mark.parametrize(
@@ -82,3 +67,37 @@ def test_add_refuses_a_non_utf8_document_with_its_line(project, tmp_path):
     run = run_build(project, "add", str(new), "--plan-id", "gbk-plan")
     assert run.returncode == 1 and f"{new}:1:" in run.stderr and "not valid UTF-8" in run.stderr
     assert snapshot(project.datasets) == before
+
+
+def test_a_hostile_document_without_a_title_goes_through_add_and_its_todos_to_a_built_site(project, tmp_path):
+    """Each placeholder left, then the missing title, fails the build at its line; filled in, the site is built."""
+    new = tmp_path / hostile.SOURCE
+    new.write_text(hostile.untitled_document(), encoding="utf-8")
+    run = run_build(project, "add", str(new), "--plan-id", hostile.PLAN_ID)
+    assert run.returncode == 0, run.stderr
+    assert "fill in title_zh, region_zh, region_code, level" in run.stdout
+    line = line_number(project.registry, "title_zh: TODO")
+    fails_cleanly(project, project.registry, line, "`title_zh` is still the placeholder TODO")
+    edit(project.registry, project.registry.read_text(encoding="utf-8").splitlines()[line - 1] + "\n", "")  # unknown
+    fails_cleanly(
+        project, project.registry, line_number(project.registry, "region_zh: TODO"), "`region_zh` is still the placeholder"
+    )
+    project.registry.write_text(hostile.fill_registry(project.registry.read_text(encoding="utf-8")), encoding="utf-8")
+    entry = line_number(project.registry, f"plan_id: {hostile.PLAN_ID}")
+    fails_cleanly(project, project.registry, entry, "has no title: the document states none")
+    edit(
+        project.registry,
+        f"plan_id: {hostile.PLAN_ID}\n",
+        f"plan_id: {hostile.PLAN_ID}\n    title_zh: {json.dumps(hostile.TITLE)}\n",
+    )
+    run = run_build(project)
+    assert run.returncode == 0, run.stderr
+    assert f"extract  {hostile.PLAN_ID}: new plan" in run.stdout
+    plans = (project.packages / hostile.PLAN_ID / "plans.csv").read_text(encoding="utf-8")
+    assert hostile.TITLE in plans and "None" not in plans
+    described = json.loads((project.packages / hostile.PLAN_ID / "datapackage.json").read_text(encoding="utf-8"))
+    assert described["title_zh"] == hostile.TITLE and hostile.TITLE in described["description_zh"]
+    page = (project.site / "plans" / f"{hostile.PLAN_ID}.html").read_text(encoding="utf-8")
+    assert hostile.TITLE in html.unescape(page) and "《None》" not in html.unescape(page)
+    assert "<script>alert('xss-title')" not in page  # shown, not run
+    assert "'=1+1" in (project.site / "downloads" / hostile.PLAN_ID / "indicators.csv").read_text(encoding="utf-8-sig")

@@ -8,8 +8,8 @@ from html import unescape
 
 import yaml
 
+from .conftest import built_copy, run_build
 from .test_maint_corrections import PLAN, corrected  # noqa: F401  (the module's built-with-corrections project)
-from .test_maint_errors import built_copy, run_build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

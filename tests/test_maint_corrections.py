@@ -11,7 +11,7 @@ import pytest
 from planpub.errors import PlanError
 from planpub.pipeline import build
 
-from .test_maint_errors import built_copy
+from .conftest import built_copy
 
 PLAN = "xinzhou-2021-public-services"
 OVERRIDES = """\

@@ -4,54 +4,13 @@ and the previous site/ stays byte-identical."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from planpub.config import ROOT, Paths
+from planpub.config import Paths
 
-
-def built_copy(built: Paths, dest: Path) -> Paths:
-    """A copy of the session's built project (inputs, packages, site, cache) to break in one test."""
-    shutil.copytree(built.root, dest / "p", symlinks=True)
-    return Paths(root=dest / "p")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_build(paths: Paths, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "build.py", "--root", str(paths.root), *args], cwd=ROOT, capture_output=True, text=True
-    )
-
-
-def fails_cleanly(paths: Paths, file: Path, line: int | None, words: str, *args: str) -> str:
-    """Run the build; assert it fails with one message at file:line containing `words`, site/ untouched."""
-    before = snapshot(paths.site)
-    run = run_build(paths, *args)
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "Traceback" not in run.stderr
-    assert f"{file}:{line}:" in run.stderr if line else f"{file}:" in run.stderr, run.stderr
-    assert words in run.stderr, run.stderr
-    assert "→" in run.stderr  # says what to do
-    assert snapshot(paths.site) == before
-    return run.stderr
-
-
-def line_number(path: Path, text: str, occurrence: int = 1) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [i for i, line in enumerate(lines, start=1) if text in line][occurrence - 1]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from .conftest import built_copy, edit, fails_cleanly, line_number, run_build, snapshot
 
 
 @pytest.fixture

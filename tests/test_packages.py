@@ -17,7 +17,7 @@ from planpub.package import validate_package, validated, write_packages
 from planpub.pipeline import build, extract_plan, load_registry
 from planpub.schema import RESOURCES
 
-from .conftest import copy_project
+from .conftest import built_copy, copy_project, snapshot
 
 COMMITTED = ROOT / "datasets" / "packages"
 ENUMS = {
@@ -138,8 +138,9 @@ def test_a_duplicate_primary_key_fails_validation(built, tmp_path):
     assert "primary key" in failure.value.message.lower()
 
 
-def test_an_override_breaking_an_enum_stops_the_build_before_anything_is_published(tmp_path):
-    paths = copy_project(tmp_path)
+def test_an_override_breaking_an_enum_stops_the_build_before_anything_is_published(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    before = snapshot(paths.packages)
     override = {
         "corrections": [{"resource": "indicators", "id": "i001", "field": "attribute", "value": "maybe", "reason": "test"}]
     }
@@ -150,7 +151,7 @@ def test_an_override_breaking_an_enum_stops_the_build_before_anything_is_publish
     message = failure.value.format()
     assert "attribute" in message and "maybe" in message  # caught at the override (file and line), before validation
     assert "xinzhou-2021-public-services" in failure.value.file and failure.value.line
-    assert not paths.packages.exists() or not any(paths.packages.iterdir()), "no package may be published from a failed build"
+    assert snapshot(paths.packages) == before, "no package may be published from a failed build"
 
 
 def test_the_package_stage_of_a_build_refuses_rows_that_break_a_foreign_key_with_the_validators_message(tmp_path):

@@ -11,15 +11,15 @@ import pytest
 from planpub import page
 from planpub.pipeline import build
 
-from .conftest import copy_project
+from .conftest import built_copy
 
 
 @pytest.fixture(scope="module")
-def paged_site(tmp_path_factory):
-    paths = copy_project(tmp_path_factory.mktemp("paged"))
+def paged_site(built, tmp_path_factory):
+    paths = built_copy(built, tmp_path_factory.mktemp("paged"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(page, "PLANS_PER_PAGE", 2)
-        build(paths, log=lambda _: None)
+        build(paths, force=True, log=lambda _: None)  # forced: a change of code the build stamp cannot see
     return paths
 
 

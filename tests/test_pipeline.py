@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from planpub.config import ROOT
 from planpub.errors import PlanError
+from planpub.package import validate_package
 from planpub.pipeline import build
 
-from .conftest import SOURCES, copy_project
+from . import hostile
+from .conftest import SOURCES, built_copy, cli, snapshot
 
 
 def html_lang(path) -> str:
@@ -66,12 +70,7 @@ def test_every_package_is_valid_per_frictionless(built):
 
 def test_extract_command_writes_a_valid_package(tmp_path):
     out = tmp_path / "x"
-    run = subprocess.run(
-        [sys.executable, "build.py", "extract", str(SOURCES / "001_c8d80dd4753e0ae7.txt"), "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = cli("extract", str(SOURCES / "001_c8d80dd4753e0ae7.txt"), "--out", str(out))
     assert run.returncode == 0, run.stderr
     check = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")], capture_output=True, text=True
@@ -83,25 +82,51 @@ def test_extract_command_writes_a_valid_package(tmp_path):
 def test_extract_command_refuses_a_non_utf8_file_with_a_clear_message(tmp_path):
     bad = tmp_path / "gbk.txt"
     bad.write_bytes("山西省规划\n指标".encode("gb18030"))
-    run = subprocess.run(
-        [sys.executable, "build.py", "extract", str(bad), "--out", str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = cli("extract", str(bad), "--out", str(tmp_path / "out"))
     assert run.returncode != 0
     assert "not valid UTF-8" in run.stderr and "gbk.txt:1" in run.stderr
     assert "Traceback" not in run.stderr
 
 
-def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(tmp_path):
-    paths = copy_project(tmp_path)
-    build(paths, log=lambda _: None)
-    before = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
+def test_failed_build_names_file_and_line_and_leaves_previous_site_untouched(built, tmp_path):
+    paths = built_copy(built, tmp_path)
+    before = snapshot(paths.site)
     registry = paths.registry.read_text(encoding="utf-8")
     paths.registry.write_text(registry.replace("level: city\n", "level: [city\n", 1), encoding="utf-8")
     with pytest.raises(PlanError) as failure:
         build(paths, log=lambda _: None)
     assert failure.value.file == str(paths.registry) and failure.value.line
-    after = {p.relative_to(paths.site): p.read_bytes() for p in paths.site.rglob("*") if p.is_file()}
-    assert after == before
+    assert snapshot(paths.site) == before
+
+
+def plans_row(folder: Path) -> dict[str, str]:
+    with (folder / "plans.csv").open(encoding="utf-8", newline="") as handle:
+        return next(csv.DictReader(handle))
+
+
+def test_extract_takes_only_what_the_document_states_and_build_agrees_on_it(built, tmp_path):
+    run = cli("extract", str(SOURCES / "003_5e77ba42582e768f.txt"), "--out", str(tmp_path / "x"))
+    assert run.returncode == 0, run.stderr
+    extracted, registered = plans_row(tmp_path / "x"), plans_row(built.packages / "shanxi-2021-high-quality-life")
+    assert extracted["level"] == "" and extracted["region_code"] == ""  # no document states them: not invented
+    stated = {k: v for k, v in extracted.items() if v and k != "plan_id"}
+    assert {"title_zh", "doc_number", "issue_date", "source_sha256"} <= set(stated)
+    assert stated == {k: registered[k] for k in stated}
+
+
+def test_extract_of_a_document_stating_no_title_writes_a_valid_package_with_the_title_empty(tmp_path):
+    document = tmp_path / "untitled.txt"
+    document.write_text(hostile.untitled_document(), encoding="utf-8")
+    run = cli("extract", str(document), "--out", str(tmp_path / "x"))
+    assert run.returncode == 0, run.stderr
+    assert plans_row(tmp_path / "x")["title_zh"] == "" and plans_row(tmp_path / "x")["level"] == ""
+    assert validate_package(tmp_path / "x" / "datapackage.json")["valid"]
+
+
+def test_an_invalid_descriptor_is_reported_with_frictionless_reasons(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text(json.dumps({"name": "p", "title": None, "resources": []}), encoding="utf-8")
+    with pytest.raises(PlanError) as failure:
+        validate_package(folder / "datapackage.json")
+    assert "None is not of type 'string' at property 'title'" in failure.value.message and failure.value.hint

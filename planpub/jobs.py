@@ -1,0 +1,34 @@
+"""What the build's stages share with the worker (planpub/background.py) without importing it: a task's result.
+
+A stage that can overlap its work with the build takes a `Submit` function: `Background().submit` runs the
+task in the worker process, `now` runs it in this process when its result is asked for. Both give a `Job`.
+This module imports nothing of planpub, so that stages and the worker never import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+class Job(Protocol):
+    def result(self) -> Any:
+        """The task's value (its exception raised here if it failed)."""
+
+
+Submit = Callable[..., Job]  # submit(task, *args) → Job
+
+
+class Later:
+    """A task run in this process when its result is first asked for."""
+
+    def __init__(self, task: Callable, args: tuple):
+        self.task, self.args = task, args
+
+    def result(self) -> Any:
+        return self.task(*self.args)
+
+
+def now(task: Callable, *args) -> Job:
+    """`Background.submit`'s twin for commands with nothing to overlap: the task runs when its result is asked for."""
+    return Later(task, args)

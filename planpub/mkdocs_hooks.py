@@ -1,0 +1,44 @@
+"""The site's MkDocs customisation, as a hooks file (`hooks:` in mkdocs.yml), through public MkDocs events.
+
+- on_env: the compiled theme templates are kept in .cache/ (Jinja's own bytecode cache) while the build
+  caches (planpub.sitecache.cached_mkdocs); a plain build compiles them as MkDocs does.
+- on_post_build, once the outermost build is done (mkdocs-static-i18n builds the English pages inside
+  the Chinese build's on_post_build, so this runs after it): one search index per language and an empty
+  sitemap beside every page (planpub.site.split_search_index, write_sitemaps).
+The theme overrides are a theme `custom_dir` (planpub/theme) in mkdocs.yml. What has no public event
+(reusing a page's HTML, its search entries, Chinese segmentation) is patched in planpub.sitecache, only
+while the build caches and only on the MkDocs and Material versions it was written for.
+
+MkDocs loads this file by path: planpub must be importable (it is when `python build.py` runs MkDocs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+from planpub import site, sitecache
+
+_depth = [0]  # builds in progress: the i18n plugin nests one per extra language
+
+
+def on_env(env, config, files):
+    sitecache.cache_templates(env)
+    return env
+
+
+def on_pre_build(config) -> None:
+    _depth[0] += 1
+
+
+@event_priority(-1000)  # after mkdocs-static-i18n's (-100), which builds the other languages and their search
+def on_post_build(config) -> None:
+    _depth[0] -= 1
+    if _depth[0] == 0:
+        site.split_search_index(Path(config.site_dir))
+        site.write_sitemaps(Path(config.site_dir))
+
+
+def on_build_error(error) -> None:
+    _depth[0] = 0

@@ -1,0 +1,89 @@
+"""The site's MkDocs customisation is a hooks file using public events; the cache's remaining patches of MkDocs
+and Material internals change nothing MkDocs writes, and are skipped on versions they were not written for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.structure.pages import Page
+
+from planpub import cache, changelog, pipeline, site, sitecache
+from planpub.config import load_yaml
+from planpub.jobs import now
+
+from .conftest import built_copy
+
+
+@pytest.fixture(scope="module")
+def docs(built, tmp_path_factory) -> tuple[Path, Path, str]:
+    """The real pipeline's pages of the five plans (the Markdown MkDocs builds): mkdocs.yml, docs folder, release date.
+
+    Written by the pipeline in a copy of the session build, whose cache holds the extractions and charts."""
+    root = tmp_path_factory.mktemp("hooks")
+    paths = built_copy(built, root)
+    cache.use(cache.Cache(paths.cache))
+    try:
+        per_plan, coverage, concepts, _ = pipeline.curated_records(paths, False, {}, lambda _: None)
+        catalog = load_yaml(paths.datasets / "catalog.yaml")
+        released = changelog.release_date(catalog, None, paths.datasets / "catalog.yaml")
+        staged = pipeline.Staged(packages=root / "packages", docs=root / "docs", site=None)
+        curated = (per_plan, coverage, concepts)
+        pipeline.write_packages_and_pages(paths, staged, curated, catalog, released, now, lambda _: None)
+    finally:
+        cache.use(cache.Cache(None))
+    return paths.root / "mkdocs.yml", staged.docs, released
+
+
+def mkdocs(docs: tuple[Path, Path, str], out: Path, cache_folder: Path | None) -> cache.Cache:
+    """MkDocs on the docs into `out`: plain, or through the build's cache in `cache_folder`."""
+    config, folder, released = docs
+    store = cache.Cache(cache_folder)
+    cache.use(store)
+    try:
+        with pipeline.build_date(released), sitecache.cached_mkdocs(cache_folder and cache_folder / "mkdocs"):
+            site.mkdocs_build(config, folder, out)
+    finally:
+        cache.use(cache.Cache(None))
+    return store
+
+
+@pytest.fixture(scope="module")
+def plain(docs, tmp_path_factory) -> Path:
+    """The pages built by plain MkDocs (the hooks file runs, nothing is cached or patched)."""
+    out = tmp_path_factory.mktemp("plain") / "site"
+    mkdocs(docs, out, None)
+    return out
+
+
+@pytest.mark.slow
+def test_the_cached_build_writes_byte_identical_files_to_plain_mkdocs_cold_and_warm(docs, plain, tmp_path):
+    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
+    warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
+    assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-page"][0] > 70  # every page's HTML reused
+    assert warm.counts["mkdocs-search"][1] == 0
+    assert any((tmp_path / "cache" / "mkdocs" / "jinja").iterdir())  # compiled templates kept, through on_env
+    expected = cache.tree_digests(plain)
+    assert len(expected) > 100
+    assert cache.tree_digests(tmp_path / "cold") == expected
+    assert cache.tree_digests(tmp_path / "warm") == expected
+
+
+@pytest.mark.slow
+def test_plain_mkdocs_runs_the_hooks_one_search_index_per_language_and_empty_sitemaps(plain):
+    chinese = (plain / "search" / "search_index.json").read_text(encoding="utf-8")
+    english = (plain / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"en/' not in chinese and '"lang":["en"]' in english
+    assert (plain / "plans" / "sitemap.xml").read_text(encoding="utf-8") == site._EMPTY_SITEMAP
+    assert "query-stemming.js" in (plain / "en" / "index.html").read_text(encoding="utf-8")  # custom_dir
+
+
+def test_the_patches_apply_to_the_pinned_versions_only(monkeypatch, tmp_path):
+    render = Page.render
+    with sitecache.cached_mkdocs(tmp_path):
+        assert Page.render is not render
+    assert Page.render is render
+    monkeypatch.setitem(sitecache.PATCHED_VERSIONS, "mkdocs", "2.")  # as if MkDocs were upgraded
+    with sitecache.cached_mkdocs(tmp_path):
+        assert Page.render is render
+    assert not sitecache.patchable(Page, "no_such_method")
