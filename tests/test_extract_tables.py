@@ -203,7 +203,7 @@ def test_a_document_that_states_no_metadata_invents_none(tmp_path):
 
 
 def test_a_region_of_values_without_a_known_header_is_warned_about_not_skipped(tmp_path):
-    text = "说明文字。\n甲项\t约束性\t12\t15\n乙项\t预期性\t3\t4\n丙项\t预期性\t5\t6\n"
+    text = "说明文字。\n甲项\t12\t15\t18\n乙项\t3\t4\t5\n丙项\t5\t6\t7\n"
     got = records_of_text(tmp_path, text)
     assert got["indicators"] == []
     assert warnings(got["tables"]) == [
@@ -230,7 +230,7 @@ def test_strict_extract_fails_at_the_line_of_a_table_it_could_not_read(tmp_path,
     import build
 
     doc = tmp_path / "unread.txt"
-    doc.write_text("说明文字。\n甲项\t约束性\t12\t15\n乙项\t预期性\t3\t4\n丙项\t预期性\t5\t6\n", encoding="utf-8")
+    doc.write_text("说明文字。\n甲项\t12\t15\t18\n乙项\t3\t4\t5\n丙项\t5\t6\t7\n", encoding="utf-8")
     assert build.main(["extract", str(doc), "--out", str(tmp_path / "lenient")]) == 0
     assert "NOT READ" in capsys.readouterr().out
     assert build.main(["extract", str(doc), "--out", str(tmp_path / "strict"), "--strict"]) == 1
@@ -297,7 +297,7 @@ def test_pdf_text_with_a_name_hard_wrapped_around_its_values(tmp_path, lines):
 
 
 def test_a_region_the_reader_could_not_read_gives_no_targets_either(tmp_path):
-    text = "说明文字。\n城镇化率达到\t约束性\t60%\t65%\n参保率达到\t预期性\t90%\t95%\n覆盖率达到\t预期性\t80%\t85%\n"
+    text = "说明文字。\n城镇化率达到\t60%\t65%\t70%\n参保率达到\t90%\t95%\t96%\n覆盖率达到\t80%\t85%\t90%\n"
     got = records_of_text(tmp_path, text)
     assert got["indicators"] == [] and got["targets"] == []
     assert [t["table_id"] for t in got["tables"]] == ["u1"]
@@ -314,3 +314,17 @@ def test_an_html_table_left_in_the_text_keeps_its_rows_and_columns(tmp_path):
         ("人均预期寿命", "岁", "78.1", "79", 1),
         ("城镇调查失业率", "%", "", "<5.5", 1),
     ]
+
+
+def test_a_table_whose_header_was_lost_is_read_with_guessed_columns_and_warned_about(tmp_path):
+    text = (
+        "“十四五”主要指标\n\n城镇新增就业（万人）\t2.1\t＞2\t预期性\n城镇调查失业率（%）\t5.6\t＜5.5\t预期性\n"
+        "基本养老保险参保率（%）\t93\t95\t约束性\n\n二、重点任务\n"
+    )
+    got = records_of_text(tmp_path, text)
+    assert [(r["name_zh"], r["unit_zh"], r["baseline_raw"], r["target_raw"], r["attribute"]) for r in got["indicators"]] == [
+        ("城镇新增就业", "万人", "2.1", "＞2", "expected"),
+        ("城镇调查失业率", "%", "5.6", "＜5.5", "expected"),
+        ("基本养老保险参保率", "%", "93", "95", "binding"),
+    ]
+    assert warnings(got["tables"]) == ["line 3: t1: no header in lines 3-5: columns guessed from their content; check the rows"]

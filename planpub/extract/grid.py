@@ -63,6 +63,7 @@ class Grid:
     layout: str = "cells"
     lines: set[int] = field(default_factory=set)
     notes: list[tuple[int, str]] = field(default_factory=list)
+    guessed: bool = False  # no header: the columns are guessed from the cells
 
     @property
     def first_line(self) -> int:
@@ -438,6 +439,24 @@ def _transposed(lines: _Lines, i: int) -> tuple[Grid, int] | None:
             grid.lines.update(c.line for c in row)
     grid.lines.update(range(min(grid.lines), max(grid.lines) + 1))
     return grid, j
+
+
+def read_headerless(numbered: list[tuple[int, str]], first: int, last: int) -> Grid:
+    """The lines first..last (raw) of a region that looks like a table but has no header: its body, read as a table's."""
+    lines = _Lines(numbered)
+    reader = _TableReader(lines)
+    reader.grid = Grid(header=[], guessed=True)
+    reader.header_words, reader.open_row, reader.closed_rows = set(), None, 0
+    start = next(k for k, (line, _) in enumerate(numbered) if line >= first)
+    reader.blank_cells = not reader._blank_separated(start)
+    for raw_line, text in numbered[start:]:
+        if raw_line > last:
+            break
+        if text.strip():
+            reader._line(raw_line, text)
+            reader.grid.lines.add(raw_line)
+    reader._flush()
+    return reader.grid
 
 
 def read_grids(numbered: list[tuple[int, str]]) -> list[Grid]:

@@ -16,7 +16,7 @@ from ..errors import PlanError
 from ..read import Document
 from ..schema import Row, new_row
 from .columns import VALUE_ROLES, Column, read_header
-from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, split_line
+from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, read_headerless, split_line
 from .grid import Row as PrintedRow
 from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit, stacked_values
 from .text import squash
@@ -36,6 +36,8 @@ _MEASURES = (
     "数", "率", "量", "比", "比例", "比重", "占比", "面积", "指数", "水平", "寿命", "年限", "标准", "增速", "收入",
     "规模", "总值", "产值", "人次", "时间", "长度", "密度", "系数", "覆盖", "强度", "总额", "金额", "支出", "投入",
 )  # fmt: skip
+# The columns of a table whose header was lost, in the order plans print them: guessed, so always warned about.
+GUESSED = ["序号", "领域", "指标", "单位", "基期", "目标", "属性"]
 _TABULAR_HINT = re.compile(r"\d\D+\d|约束性|预期性|倡导性")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
 _NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
@@ -315,8 +317,8 @@ def _wrapped_head(stream: list[Cell], row: list[Cell]) -> bool:
     )
 
 
-def _read_table(grid: Grid, plan_id: str, period_end: int | None) -> TableRead:
-    columns = read_header([c.text for c in grid.header], period_end)
+def _read_table(grid: Grid, plan_id: str, period_end: int | None, guessed: list[str] | None = None) -> TableRead:
+    columns = read_header(guessed or [c.text for c in grid.header], period_end)
     table = TableRead(grid, columns)
     aligner = Aligner(roles_with_implicit(columns))
     builder = _RowBuilder(table, plan_id, period_end)
@@ -439,7 +441,9 @@ def _table_record(plan_id: str, number: int, table: TableRead) -> Row:
     grid = table.grid
     read = len(table.rows)
     warning = ""
-    if read < table.value_rows:
+    if grid.guessed:
+        warning = f"no header in lines {grid.first_line}-{grid.last_line}: columns guessed from their content; check the rows"
+    elif read < table.value_rows:
         warning = f"read {read} rows of about {table.value_rows} rows of values in lines {grid.first_line}-{grid.last_line}"
     elif read == 0:
         warning = f"a table header in lines {grid.first_line}-{grid.last_line} but no rows read"
@@ -450,7 +454,7 @@ def _table_record(plan_id: str, number: int, table: TableRead) -> Row:
         first_line=grid.first_line,
         last_line=grid.last_line,
         layout=grid.layout,
-        header=" | ".join(c.text for c in grid.header),
+        header=" | ".join(c.text for c in grid.header) or "(none: columns guessed)",
         columns=" | ".join(c.describe() for c in table.columns),
         rows_read=read,
         value_rows=table.value_rows,
@@ -458,35 +462,55 @@ def _table_record(plan_id: str, number: int, table: TableRead) -> Row:
     )
 
 
-def _unread_regions(numbered: list[tuple[int, str]], claimed: set[int]) -> list[tuple[int, int, int]]:
-    """Runs of lines outside every table that look like one (attribute words, lines of several numbers): first, last, count."""
-    regions: list[tuple[int, int, int]] = []
-    run: list[int] = []
+@dataclass
+class Region:
+    """Lines outside every table that look like one: values or attribute words, but no header the reader knows."""
+
+    lines: list[int] = field(default_factory=list)
+    attributes: int = 0  # lines holding an attribute word (约束性/预期性)
+
+    @property
+    def first(self) -> int:
+        return self.lines[0]
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1]
+
+    @property
+    def indicator_table(self) -> bool:
+        """Attribute words on most lines: an indicator table whose header was lost, read with columns guessed."""
+        return self.attributes >= 2 and self.attributes * 3 >= len(self.lines) * 2
+
+
+def _unread_regions(numbered: list[tuple[int, str]], claimed: set[int]) -> list[Region]:
+    """Runs of three or more lines outside every table that look like rows of one."""
+    regions: list[Region] = []
+    run = Region()
     for raw_line, text in numbered:
         if raw_line in claimed or not text.strip():
             continue
-        if len(text) >= 400 or not _TABULAR_HINT.search(text):
-            if len(run) >= 3:
-                regions.append((run[0], run[-1], len(run)))
-            run = [] if len(text.strip()) > 30 or "。" in text else run
+        tabular = len(text) < 400 and bool(_TABULAR_HINT.search(text))
+        if tabular:
+            cells = split_line(text) or text.split()
+            attributes = sum(text.count(word) for word in ATTRIBUTE_WORDS)
+            numbers = sum(1 for c in cells if kind(c).number)
+            tabular = bool(attributes) or (numbers >= 2 and len(cells) <= 12)
+        if tabular:
+            run.lines.append(raw_line)
+            run.attributes += bool(attributes)
             continue
-        cells = split_line(text) or text.split()
-        numbers = sum(1 for c in cells if kind(c).number and not kind(c).seq)
-        attributes = sum(text.count(word) for word in ATTRIBUTE_WORDS)
-        if len(text) < 400 and (attributes or (numbers >= 2 and len(cells) <= 12)):
-            run.append(raw_line)
-            continue
-        if len(run) >= 3:
-            regions.append((run[0], run[-1], len(run)))
-        if len(text.strip()) > 30 or "。" in text:
-            run = []
-    if len(run) >= 3:
-        regions.append((run[0], run[-1], len(run)))
+        if len(text.strip()) > 30 or "。" in text:  # prose ends a run; a short label inside it does not
+            if len(run.lines) >= 3:
+                regions.append(run)
+            run = Region()
+    if len(run.lines) >= 3:
+        regions.append(run)
     return regions
 
 
-def _unread_record(plan_id: str, number: int, region: tuple[int, int, int]) -> Row:
-    first, last, count = region
+def _unread_record(plan_id: str, number: int, region: Region) -> Row:
+    first, last = region.first, region.last
     return new_row(
         "tables",
         plan_id=plan_id,
@@ -495,7 +519,7 @@ def _unread_record(plan_id: str, number: int, region: tuple[int, int, int]) -> R
         last_line=last,
         layout="not read",
         rows_read=0,
-        value_rows=count,
+        value_rows=len(region.lines),
         warning=f"lines {first}-{last} look like a table (values or attribute words) but have no header the reader knows",
     )
 
@@ -511,11 +535,17 @@ def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -
     """Indicator rows, a record per table, and the raw lines the tables occupy (the other extractors skip them)."""
     numbered = doc.numbered()
     tables = [_read_table(grid, plan_id, period_end) for grid in read_grids(numbered)]
-    records = [_table_record(plan_id, n, t) for n, t in enumerate(tables, start=1)]
     lines = {line for t in tables for line in t.grid.lines}
-    unread = _unread_regions(numbered, lines)
+    unread: list[Region] = []
+    for region in _unread_regions(numbered, lines):
+        guessed = _read_table(read_headerless(numbered, region.first, region.last), plan_id, period_end, GUESSED)
+        if region.indicator_table and guessed.rows:
+            tables.append(guessed)
+        else:
+            unread.append(region)
+        lines |= set(range(region.first, region.last + 1))  # not prose either
+    records = [_table_record(plan_id, n, t) for n, t in enumerate(tables, start=1)]
     records += [_unread_record(plan_id, n, region) for n, region in enumerate(unread, start=1)]
-    lines |= {line for first, last, _ in unread for line in range(first, last + 1)}  # not prose either
     return Tables(_ids(tables), records, lines)
 
 
