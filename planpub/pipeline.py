@@ -15,7 +15,7 @@ from .background import Background
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
-from .extract import extract, indicators
+from .extract import extract, tablereport
 from .jobs import Submit, now
 from .page import PageWriter
 from .progress import Progress
@@ -99,7 +99,7 @@ def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
     concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
     per_plan, extract_keys = extract_all(paths, entries, previous, log)
     for entry in entries:
-        indicators.check_tables(per_plan[entry["plan_id"]]["tables"], paths.sources / entry["source"], strict, log)
+        tablereport.check_tables(per_plan[entry["plan_id"]]["tables"], paths.sources / entry["source"], strict, log)
     for records in per_plan.values():
         registry.link(records, concepts)
         translate(records, table, coverage)
@@ -318,9 +318,9 @@ def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) 
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
     records = extract(doc, {"plan_id": plan_id})  # what the document states, nothing from elsewhere
     log(f"{file}: {sum(t['layout'] != 'not read' for t in records['tables'])} tables")
-    for line in indicators.describe(records["tables"]):
+    for line in tablereport.describe(records["tables"]):
         log(line)
-    indicators.check_tables(records["tables"], file, strict, log)
+    tablereport.check_tables(records["tables"], file, strict, log)
     meta = package.document_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}

@@ -10,7 +10,7 @@ import yaml
 
 from planpub.config import ROOT
 from planpub.extract import extract
-from planpub.extract.indicators import warnings
+from planpub.extract.tablereport import warnings
 from planpub.extract.values import parse_cell
 from planpub.read import read_document
 

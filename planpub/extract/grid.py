@@ -191,8 +191,17 @@ class _TableReader:
     def __init__(self, lines: _Lines):
         self.lines = lines
         self.grid: Grid | None = None
-        self.stream: list[Cell] = []
-        self.blank_cells = False
+        self.stream: list[Cell] = []  # one-cell lines not yet cut into rows
+        self.blank_cells = False  # whether a blank line is an empty cell (not a separator between cells)
+        self.header_words: set[str] = set()  # a header cell met again in the body is a repeated header
+        self.open_row: tuple[int, str] | None = None  # a `| … |` row wrapped inside a cell, waiting for its end
+        self.closed_rows = 0  # `| … |` rows seen, so that a wrapped one can be told apart
+
+    def start(self, grid: Grid, j: int) -> None:
+        """Begin reading the body of `grid` at line index j."""
+        self.grid = grid
+        self.header_words = {compact(c.text) for c in grid.header}
+        self.blank_cells = not self._blank_separated(j)
 
     def header(self, i: int) -> int | None:
         """Collect a header starting at line i; the index after it, or None when line i does not start one."""
@@ -211,11 +220,8 @@ class _TableReader:
         values = [c for c in header if is_value_header(c.text) or word_role(c.text) == "attribute"]
         if not names or not values:
             return None
-        self.grid = Grid(header=header, lines={c.line for c in header})
-        self.open_row: tuple[int, str] | None = None
+        self.start(Grid(header=header, lines={c.line for c in header}), j)
         self.closed_rows = int(text.strip().startswith("|") and text.strip().endswith("|"))
-        self.header_words = {compact(c.text) for c in header}
-        self.blank_cells = not self._blank_separated(j)
         if rest:
             self.grid.layout = "one line"
             self._stream_words(rest, raw_line)
@@ -443,12 +449,9 @@ def _transposed(lines: _Lines, i: int) -> tuple[Grid, int] | None:
 
 def read_headerless(numbered: list[tuple[int, str]], first: int, last: int) -> Grid:
     """The lines first..last (raw) of a region that looks like a table but has no header: its body, read as a table's."""
-    lines = _Lines(numbered)
-    reader = _TableReader(lines)
-    reader.grid = Grid(header=[], guessed=True)
-    reader.header_words, reader.open_row, reader.closed_rows = set(), None, 0
+    reader = _TableReader(_Lines(numbered))
     start = next(k for k, (line, _) in enumerate(numbered) if line >= first)
-    reader.blank_cells = not reader._blank_separated(start)
+    reader.start(Grid(header=[], guessed=True), start)
     for raw_line, text in numbered[start:]:
         if raw_line > last:
             break

@@ -1,24 +1,23 @@
 """Indicator tables: grids (grid.py) → column roles (columns.py) → rows (rows.py) → `indicators` records.
 
-Every table is also described in a `tables` record (lines, header as read, role of each column, rows read),
-and a table, or a region that looks like one, that yields fewer rows than it has rows of values is warned
-about by its lines: nothing is skipped silently.
+Every table is also described in a `tables` record (tablereport.py: lines, header as read, role of each column,
+rows read), and a table, or a region that looks like one, that yields fewer rows than it has rows of values is
+warned about by its lines: nothing is skipped silently. A region whose header was lost but whose lines carry
+attribute words is read with guessed columns, and warned about too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..errors import PlanError
 from ..read import Document
 from ..schema import Row, new_row
 from .columns import VALUE_ROLES, Column, read_header
-from .grid import ATTRIBUTE_WORDS, Cell, Grid, read_grids, read_headerless, split_line
+from .grid import Cell, Grid, read_grids, read_headerless
 from .grid import Row as PrintedRow
 from .rows import SEQ, SEQ_PREFIX, Aligner, cut, kind, roles_with_implicit, stacked_values
+from .tablereport import Region, table_record, unread_record, unread_regions
 from .text import squash
 from .values import is_unit, parse_cell
 
@@ -38,7 +37,6 @@ _MEASURES = (
 )  # fmt: skip
 # The columns of a table whose header was lost, in the order plans print them: guessed, so always warned about.
 GUESSED = ["序号", "领域", "指标", "单位", "基期", "目标", "属性"]
-_TABULAR_HINT = re.compile(r"\d\D+\d|约束性|预期性|倡导性")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
 _NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
 _NOTE_SPLIT = re.compile(r"(?=[①-⑳])|[；;](?=\s*\S)|(?<=。)\s*(?=\d{1,2}[.、．])")
@@ -79,7 +77,6 @@ class TableRead:
     grid: Grid
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
-    value_rows: int = 0
 
 
 def split_name(text: str) -> tuple[str, str, str, str, str]:
@@ -358,7 +355,6 @@ def _read_table(grid: Grid, plan_id: str, period_end: int | None, guessed: list[
                 if parts is not None:
                     builder.row(Parts(cells, parts))
         previous = item
-    table.value_rows = _value_rows(grid, columns)
     _attach_notes(table.rows, " ".join(text for _, text in grid.notes))
     return table
 
@@ -385,21 +381,6 @@ def _merge_name_words(cells: list[Cell]) -> list[Cell]:
         k += 1
     k = max(k, 1)
     return [Cell(" ".join(c.text for c in cells[:k]), cells[0].line), *cells[k:]]
-
-
-def _value_rows(grid: Grid, columns: list[Column]) -> int:
-    """How many rows of values the table seems to hold, counted without the reader: what a warning compares with."""
-    count = 0
-    has_attribute = any(c.role == "attribute" for c in columns)
-    for item in grid.body:
-        kinds = [kind(c.text) for c in item.cells]
-        if item.positional:
-            count += any(k.number and not k.seq for k in kinds) or any(k.attribute for k in kinds)
-        elif has_attribute:
-            count += sum(k.attribute for k in kinds)
-        else:
-            count += sum(1 for a, b in zip(kinds, kinds[1:], strict=False) if a.text and not a.unit and b.number and not b.seq)
-    return count
 
 
 def _attach_notes(rows: list[dict], text: str) -> None:
@@ -437,93 +418,6 @@ def _ids(tables: list[TableRead]) -> list[Row]:
     return out
 
 
-def _table_record(plan_id: str, number: int, table: TableRead) -> Row:
-    grid = table.grid
-    read = len(table.rows)
-    warning = ""
-    if grid.guessed:
-        warning = f"no header in lines {grid.first_line}-{grid.last_line}: columns guessed from their content; check the rows"
-    elif read < table.value_rows:
-        warning = f"read {read} rows of about {table.value_rows} rows of values in lines {grid.first_line}-{grid.last_line}"
-    elif read == 0:
-        warning = f"a table header in lines {grid.first_line}-{grid.last_line} but no rows read"
-    return new_row(
-        "tables",
-        plan_id=plan_id,
-        table_id=f"t{number}",
-        first_line=grid.first_line,
-        last_line=grid.last_line,
-        layout=grid.layout,
-        header=" | ".join(c.text for c in grid.header) or "(none: columns guessed)",
-        columns=" | ".join(c.describe() for c in table.columns),
-        rows_read=read,
-        value_rows=table.value_rows,
-        warning=warning,
-    )
-
-
-@dataclass
-class Region:
-    """Lines outside every table that look like one: values or attribute words, but no header the reader knows."""
-
-    lines: list[int] = field(default_factory=list)
-    attributes: int = 0  # lines holding an attribute word (约束性/预期性)
-
-    @property
-    def first(self) -> int:
-        return self.lines[0]
-
-    @property
-    def last(self) -> int:
-        return self.lines[-1]
-
-    @property
-    def indicator_table(self) -> bool:
-        """Attribute words on most lines: an indicator table whose header was lost, read with columns guessed."""
-        return self.attributes >= 2 and self.attributes * 3 >= len(self.lines) * 2
-
-
-def _unread_regions(numbered: list[tuple[int, str]], claimed: set[int]) -> list[Region]:
-    """Runs of three or more lines outside every table that look like rows of one."""
-    regions: list[Region] = []
-    run = Region()
-    for raw_line, text in numbered:
-        if raw_line in claimed or not text.strip():
-            continue
-        tabular = len(text) < 400 and bool(_TABULAR_HINT.search(text))
-        if tabular:
-            cells = split_line(text) or text.split()
-            attributes = sum(text.count(word) for word in ATTRIBUTE_WORDS)
-            numbers = sum(1 for c in cells if kind(c).number)
-            tabular = bool(attributes) or (numbers >= 2 and len(cells) <= 12)
-        if tabular:
-            run.lines.append(raw_line)
-            run.attributes += bool(attributes)
-            continue
-        if len(text.strip()) > 30 or "。" in text:  # prose ends a run; a short label inside it does not
-            if len(run.lines) >= 3:
-                regions.append(run)
-            run = Region()
-    if len(run.lines) >= 3:
-        regions.append(run)
-    return regions
-
-
-def _unread_record(plan_id: str, number: int, region: Region) -> Row:
-    first, last = region.first, region.last
-    return new_row(
-        "tables",
-        plan_id=plan_id,
-        table_id=f"u{number}",
-        first_line=first,
-        last_line=last,
-        layout="not read",
-        rows_read=0,
-        value_rows=len(region.lines),
-        warning=f"lines {first}-{last} look like a table (values or attribute words) but have no header the reader knows",
-    )
-
-
 @dataclass
 class Tables:
     indicators: list[Row]
@@ -537,49 +431,13 @@ def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -
     tables = [_read_table(grid, plan_id, period_end) for grid in read_grids(numbered)]
     lines = {line for t in tables for line in t.grid.lines}
     unread: list[Region] = []
-    for region in _unread_regions(numbered, lines):
+    for region in unread_regions(numbered, lines):
         guessed = _read_table(read_headerless(numbered, region.first, region.last), plan_id, period_end, GUESSED)
         if region.indicator_table and guessed.rows:
             tables.append(guessed)
         else:
             unread.append(region)
         lines |= set(range(region.first, region.last + 1))  # not prose either
-    records = [_table_record(plan_id, n, t) for n, t in enumerate(tables, start=1)]
-    records += [_unread_record(plan_id, n, region) for n, region in enumerate(unread, start=1)]
+    records = [table_record(plan_id, n, t.grid, t.columns, len(t.rows)) for n, t in enumerate(tables, start=1)]
+    records += [unread_record(plan_id, n, region) for n, region in enumerate(unread, start=1)]
     return Tables(_ids(tables), records, lines)
-
-
-def warnings(tables: list[Row]) -> list[str]:
-    """The table records' warnings, each naming its first line."""
-    return [f"line {t['first_line']}: {t['table_id']}: {t['warning']}" for t in tables if t["warning"]]
-
-
-def describe(tables: list[Row]) -> list[str]:
-    """What was read, one line per table (lines, layout, header, column roles, rows), warnings flagged."""
-    out = []
-    for t in tables:
-        if t["layout"] == "not read":
-            out.append(f"  {t['table_id']}  lines {t['first_line']}-{t['last_line']}  NOT READ: {t['warning']}")
-            continue
-        out.append(f"  {t['table_id']}  lines {t['first_line']}-{t['last_line']}  {t['layout']}, {t['rows_read']} rows")
-        out.append(f"      header:  {t['header']}")
-        out.append(f"      columns: {t['columns']}")
-        if t["warning"]:
-            out.append(f"      WARNING: {t['warning']}")
-    return out
-
-
-def check_tables(tables: list[Row], source: Path, strict: bool, log: Callable[[str], None]) -> None:
-    """Log each table warning with its file and line; under --strict the first one is an error."""
-    found = [t for t in tables if t["warning"]]
-    for t in found:
-        log(f"warning  {source}:{t['first_line']}: table {t['table_id']}: {t['warning']}")
-    if strict and found:
-        first = found[0]
-        raise PlanError(
-            f"table {first['table_id']}: {first['warning']} (strict mode)",
-            source,
-            first["first_line"],
-            hint="check the table in the document; fix the reading with an `adds` entry in datasets/overrides/, "
-            "or report the layout so the reader learns it",
-        )
