@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import PlanError
+from .htmltext import declared_charset, html_lines, is_html
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 200_000
@@ -52,6 +53,8 @@ class Document:
     path: Path
     sha256: str
     script: str
+    encoding: str = "utf-8"  # what the raw bytes were decoded from
+    format: str = "text"  # text or html
     lines: list[str] = field(default_factory=list)
     raw_lines: list[int] = field(default_factory=list)
 
@@ -121,19 +124,60 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Strict UTF-8 (BOM tolerated); anything else is refused with the offending line."""
-    if b"\x00" in data[:8192]:
-        raise PlanError("this is a binary file, not a text document", path, hint="give a UTF-8 text file")
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """The text and the encoding it was decoded from, strictly: a BOM or a page's declared charset first, then UTF-8,
+    then GB18030 or Big5 (whichever decodes, detected when both do). Bytes that none decodes are an error."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError("this is a binary file, not a text document", path, hint="give a text or HTML file")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _strict(data, codec, path), codec.removesuffix("-sig")
+    if is_html(data) and (declared := declared_charset(data)):
+        codec = _CODECS.get(declared, declared)
+        return _strict(data, codec, path, f"declared charset {declared}"), codec
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
+        first_error = exc
+    decoded = {}
+    for codec in ("gb18030", "big5"):
+        try:
+            decoded[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    if len(decoded) > 1:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(data, cp_isolation=list(decoded)).best()
+        codec = "big5" if best is not None and best.encoding == "big5" else "gb18030"
+        return decoded[codec], codec
+    if decoded:
+        return next(iter(decoded.items()))
+    line = data[: first_error.start].count(b"\n") + 1
+    raise PlanError(
+        f"neither UTF-8, GB18030 nor Big5 (byte 0x{data[first_error.start]:02x} at offset {first_error.start})",
+        path,
+        line,
+        hint="the file is damaged or in another encoding: convert it to UTF-8 first (e.g. iconv -f … -t UTF-8)",
+    )
+
+
+# Charsets pages declare, as the codec that decodes all they may hold (GB2312 and GBK pages often hold GB18030 text).
+_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "big5-hkscs": "big5hkscs"}
+
+
+def _strict(data: bytes, codec: str, path: Path, what: str = "") -> str:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError) as exc:
+        if isinstance(exc, LookupError):
+            raise PlanError(f"unknown encoding {codec!r} ({what})", path, hint="convert the page to UTF-8 first") from None
         line = data[: exc.start].count(b"\n") + 1
         raise PlanError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            f"not valid {codec} ({what or 'byte order mark'}): byte 0x{data[exc.start]:02x} at offset {exc.start}",
             path,
             line,
-            hint="convert the document to UTF-8 first (e.g. iconv -f GB18030 -t UTF-8)",
+            hint="the file is damaged, or its declared encoding is wrong: convert it to UTF-8 first",
         ) from None
 
 
@@ -208,14 +252,19 @@ def read_document(path: Path) -> Document:
             path,
             hint="this is not a plan document, or it must be split",
         )
-    text = decode(data, path)
-    script = detect_script(text)
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text, encoding = decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    page = is_html(data)
+    numbered = html_lines(text) if page else list(enumerate(text.split("\n"), start=1))
+    script = detect_script("\n".join(line for _, line in numbered))
     if script == "traditional":
-        converted = _t2s().convert("\n".join(raw)).split("\n")
-        raw = converted if len(converted) == len(raw) else [_t2s().convert(line) for line in raw]
-    doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script)
-    for number, line in enumerate(raw, start=1):
+        converted = _t2s().convert("\n".join(line for _, line in numbered)).split("\n")
+        if len(converted) != len(numbered):
+            converted = [_t2s().convert(line) for _, line in numbered]
+        numbered = [(number, line) for (number, _), line in zip(numbered, converted, strict=True)]
+    doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script, encoding=encoding)
+    doc.format = "html" if page else "text"
+    for number, line in numbered:
         if len(line) > MAX_LINE_CHARS:
             raise PlanError(
                 f"line is {len(line)} characters long (limit {MAX_LINE_CHARS})",

@@ -129,9 +129,12 @@ def test_extract_command_on_text_without_plan_content_writes_an_empty_valid_pack
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"), ("规划".encode("gb18030") + b"\n", "not valid UTF-8")],
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("规划".encode() + b"\xff\xff\n", "neither UTF-8, GB18030 nor Big5"),
+    ],
 )
-def test_extract_command_refuses_binary_and_non_utf8_files_with_a_clear_message(tmp_path, content, message):
+def test_extract_command_refuses_binary_and_undecodable_files_with_a_clear_message(tmp_path, content, message):
     doc = tmp_path / "bad.txt"
     doc.write_bytes(content)
     run = run_extract(doc, tmp_path / "out")

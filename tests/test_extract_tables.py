@@ -222,7 +222,7 @@ def test_extract_command_reports_each_table_with_lines_header_column_roles_and_r
         assert "  t1  lines " in out and "      header:  " in out and "      columns: " in out
         assert f"{len(want)} rows" in out
     else:
-        assert ": 0 tables" in out
+        assert "; 0 tables" in out
     assert "WARNING" not in out and "NOT READ" not in out
 
 

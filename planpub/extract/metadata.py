@@ -63,5 +63,6 @@ def extract_plan(doc: Document, plan: dict) -> Row:
         period_end=plan.get("period_end"),
         source_file=doc.path.name,
         source_sha256=doc.sha256,
+        source_encoding=doc.encoding,
         script=doc.script,
     )
