@@ -178,8 +178,8 @@ def source_pages(w: PageWriter) -> None:
         return
     for plan in query.plans(w.db):
         raw = (w.sources / plan["source_file"]).read_bytes()
-        (w.docs / "sources").mkdir(parents=True, exist_ok=True)
-        (w.docs / "sources" / plan["source_file"]).write_bytes(raw)
+        (w.docs / "sources" / "raw").mkdir(parents=True, exist_ok=True)  # apart from the pages: page.html may be a plan
+        (w.docs / "sources" / "raw" / plan["source_file"]).write_bytes(raw)
         lines = raw.decode(plan.get("source_encoding") or "utf-8").splitlines()  # as the read stage decoded it
         spans = query.spans(w.db, plan["plan_id"])
         w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, spans=spans)

@@ -152,7 +152,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         codec = "big5" if best is not None and best.encoding == "big5" else "gb18030"
         return decoded[codec], codec
     if decoded:
-        return next(iter(decoded.items()))
+        codec, text = next(iter(decoded.items()))
+        return text, codec
     line = data[: first_error.start].count(b"\n") + 1
     raise PlanError(
         f"neither UTF-8, GB18030 nor Big5 (byte 0x{data[first_error.start]:02x} at offset {first_error.start})",

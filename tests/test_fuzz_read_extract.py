@@ -82,7 +82,8 @@ def read_and_extract(tmp_path, data: bytes) -> None:
     except PlanError as refused:
         assert refused.file == str(path) and refused.message
         return
-    lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    text = data.decode("utf-8-sig" if doc.encoding == "utf-8" else doc.encoding)  # as the read stage decoded it
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     records = extract(doc, {"plan_id": "fuzz", "level": "city"})
     for resource, rows in records.items():
         for row in rows:

@@ -11,6 +11,7 @@ import pytest
 
 from . import hostile
 from .conftest import SOURCES, built_copy, edit, fails_cleanly, line_number, run_build, snapshot
+from .test_read_formats import TABLE_PAGE
 
 DOC = SOURCES / "003_5e77ba42582e768f.txt"
 
@@ -60,13 +61,31 @@ def test_add_refuses_unsafe_names_and_duplicate_ids_and_changes_nothing(project,
     assert snapshot(project.datasets) == before
 
 
-def test_add_refuses_a_non_utf8_document_with_its_line(project, tmp_path):
-    new = tmp_path / "gbk.txt"
-    new.write_bytes("山西省规划\n".encode("gb18030"))
+def test_add_refuses_an_undecodable_document_with_its_line(project, tmp_path):
+    new = tmp_path / "broken.txt"
+    new.write_bytes("山西省规划\n".encode() + b"\xff\xff\n")
     before = snapshot(project.datasets)
-    run = run_build(project, "add", str(new), "--plan-id", "gbk-plan")
-    assert run.returncode == 1 and f"{new}:1:" in run.stderr and "not valid UTF-8" in run.stderr
+    run = run_build(project, "add", str(new), "--plan-id", "broken-plan")
+    assert run.returncode == 1 and f"{new}:2:" in run.stderr and "neither UTF-8, GB18030 nor Big5" in run.stderr
     assert snapshot(project.datasets) == before
+
+
+def test_a_gbk_web_page_goes_through_add_to_a_built_site_with_its_table_read_as_a_table(project, tmp_path):
+    new = tmp_path / "jincheng-page.html"
+    new.write_bytes(TABLE_PAGE.encode("gb18030"))
+    run = run_build(project, "add", str(new), "--plan-id", "jincheng-page")
+    assert run.returncode == 0, run.stderr
+    assert (project.sources / new.name).read_bytes() == new.read_bytes()  # kept as published, in its own encoding
+    text = hostile.fill_registry(project.registry.read_text(encoding="utf-8"))
+    project.registry.write_text(text.replace("title_zh: TODO", 'title_zh: "晋城市“十四五”公共服务规划"'), encoding="utf-8")
+    run = run_build(project)
+    assert run.returncode == 0, run.stderr
+    plans = (project.packages / "jincheng-page" / "plans.csv").read_text(encoding="utf-8")
+    assert ",gb18030," in plans
+    rows = (project.packages / "jincheng-page" / "indicators.csv").read_text(encoding="utf-8")
+    assert rows.count("\njincheng-page,") == 3 and "每千人口拥有3岁以下婴幼儿托位数" in rows
+    source = (project.site / "sources" / "jincheng-page.html").read_text(encoding="utf-8")
+    assert "幼有所育" in html.unescape(source)  # the source viewer shows the page decoded
 
 
 def test_a_hostile_document_without_a_title_goes_through_add_and_its_todos_to_a_built_site(project, tmp_path):

@@ -50,10 +50,10 @@ def test_a_value_of_the_wrong_type_in_the_registry_names_its_line(project):
     fails_cleanly(project, project.registry, line_number(project.registry, "level: town"), "must be one of")
 
 
-def test_non_utf8_document_names_file_and_line(project):
+def test_undecodable_document_names_file_and_line(project):
     source = project.sources / "001_c8d80dd4753e0ae7.txt"
-    source.write_bytes(b"first line\n" + "第二行".encode("gb18030") + b"\n")
-    fails_cleanly(project, source, 2, "not valid UTF-8")
+    source.write_bytes(b"first line\n" + "第二行".encode() + b"\xff\xff\n")
+    fails_cleanly(project, source, 2, "neither UTF-8, GB18030 nor Big5")
 
 
 def test_stale_override_names_its_line(project):

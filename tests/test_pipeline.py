@@ -79,12 +79,12 @@ def test_extract_command_writes_a_valid_package(tmp_path):
     assert (out / "indicators.csv").read_text(encoding="utf-8").count("\n") > 20
 
 
-def test_extract_command_refuses_a_non_utf8_file_with_a_clear_message(tmp_path):
-    bad = tmp_path / "gbk.txt"
-    bad.write_bytes("山西省规划\n指标".encode("gb18030"))
+def test_extract_command_refuses_an_undecodable_file_with_a_clear_message(tmp_path):
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes("山西省规划\n指标".encode() + b"\xff\xfe\xff")
     run = cli("extract", str(bad), "--out", str(tmp_path / "out"))
     assert run.returncode != 0
-    assert "not valid UTF-8" in run.stderr and "gbk.txt:1" in run.stderr
+    assert "neither UTF-8, GB18030 nor Big5" in run.stderr and "broken.txt:2" in run.stderr
     assert "Traceback" not in run.stderr
 
 
