@@ -28,7 +28,7 @@ def write_assets(docs: Path) -> bytes:
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
     bundle = cache.memo("js", cache.digest(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
     (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
-    for script in ("charts.js", "filter.js"):
+    for script in ("site.js", "charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")
     # Beside Material's search worker, which it wraps (see theme/main.html).
