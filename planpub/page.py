@@ -18,10 +18,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
 from . import query
+from .translate import CJK, Translations, has_chinese
 
 LANGS = ("zh", "en")
 # Pages that list every plan (Projects, Downloads) are split every this many plans, so that no page grows
@@ -46,6 +47,50 @@ def number(value) -> str:
     return str(value)
 
 
+# Full-width signs and digits as plan documents print them (＞8, ＜5.5, ８０％): shown as ASCII, the data keeps them.
+_FULL_WIDTH = str.maketrans("＞＜＝＋－～％．０１２３４５６７８９", "><=+-~%.0123456789")
+
+
+def printed(value) -> str:
+    """A cell as printed, for display: full-width signs and digits become ASCII ones."""
+    return "" if value is None else str(value).translate(_FULL_WIDTH)
+
+
+@pass_context
+def chinese(context, value) -> str:
+    """Text that stays Chinese (names as printed, quotes, untranslated text): escaped, and on an English page
+    marked `lang="zh"` so that readers, screen readers and the page's font treat it as Chinese."""
+    text = esc(value)
+    return f'<span lang="zh">{text}</span>' if context["lang"] == "en" and has_chinese(text) else text
+
+
+@pass_context
+def in_words(context, value) -> str:
+    """A value in words (完成国家确定目标, 城市6.2；农村8.2) or a unit: on an English page the curated English of
+    datasets/i18n/, else the Chinese marked `lang="zh"` and noted as missing (the About page lists them)."""
+    text = printed(value)
+    if context["lang"] != "en" or not has_chinese(text):
+        return esc(text)
+    english = context["words"].get(str(value)) or context["words"].get(text)
+    if english:
+        return esc(english)
+    context["untranslated"].add(str(value))
+    return chinese(context, text)
+
+
+# A run of Chinese inside English text (晋政发〔2021〕35号, 专栏): from a Chinese character to the last one after it.
+_CJK_RUN = re.compile(rf"{CJK.pattern}(?:[\w.%/·、（）()〔〕]*{CJK.pattern})?")
+
+
+@pass_context
+def mixed(context, value) -> str:
+    """English text quoting Chinese (curated descriptions): escaped, each Chinese run marked `lang="zh"`."""
+    text = esc(value)
+    if context["lang"] != "en":
+        return text
+    return _CJK_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', text)
+
+
 def count(value: int) -> str:
     """A count with thousands separators (the same in zh-CN and en)."""
     return f"{value:,}"
@@ -64,6 +109,11 @@ def template_environment() -> Environment:
     env.filters["esc"] = esc
     env.filters["num"] = lambda v: "" if v is None else esc(number(v))
     env.filters["count"] = count
+    env.filters["printed"] = printed
+    env.filters["zh"] = chinese
+    env.filters["words"] = in_words
+    env.filters["mixed"] = mixed
+    env.filters["sign"] = charts.signed
     return env
 
 
@@ -80,8 +130,11 @@ class PageWriter:
     def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, sources: Path | None = None, facts: dict | None = None):
         self.db, self.docs, self.sources, self.env = db, docs, sources, template_environment()
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
-        # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
+        # What the build knows beyond the packages (validation reports, translation coverage, the curated
+        # translations of datasets/i18n/ as `words`), for the About page and the English pages.
         self.facts = facts or {}
+        self.words: Translations = self.facts.get("words") or Translations()
+        self.untranslated: set[str] = set()  # Chinese shown on English pages for want of curated English
         self.charts: dict[str, charts.Chart] = {}  # SVG path in the site → chart (`charts.draw_svgs` draws them)
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
@@ -95,6 +148,8 @@ class PageWriter:
             docroot="../" * depth,
             root="../" * (depth + (1 if lang == "en" else 0)),
             tr=lambda row, f: bilingual(row, f, lang),
+            words=self.words,
+            untranslated=self.untranslated,
             **context,
         )
         target.write_text(text, encoding="utf-8")
@@ -192,7 +247,16 @@ def projects(w: PageWriter) -> None:
 
 def about(w: PageWriter) -> None:
     coverage = w.facts.get("coverage", [])  # translation coverage rows (planpub.translate.Coverage.rows)
-    w.both("about.md.j2", "about", plans=query.plans(w.db), quality=query.quality(w.db), coverage=coverage, facts=w.facts)
+    missing = sorted(w.untranslated)  # written by the pages before this one
+    w.both(
+        "about.md.j2",
+        "about",
+        plans=query.plans(w.db),
+        quality=query.quality(w.db),
+        coverage=coverage,
+        facts=w.facts,
+        missing=missing,
+    )
 
 
 def concepts(w: PageWriter) -> None:

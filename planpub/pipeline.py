@@ -295,7 +295,13 @@ def write_packages_and_pages(
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     log("page     charts and pages")
-    writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), staged.docs, paths.sources, {"coverage": coverage.rows()})
+    writer = PageWriter(
+        db,
+        load_yaml(paths.datasets / "ui.yaml"),
+        staged.docs,
+        paths.sources,
+        {"coverage": coverage.rows(), "words": load_translations(paths.i18n)},
+    )
     writer.write_all()
     reports = reports()
     writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
