@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
 from . import query
+from .downloads import csv_bytes
 from .translate import CJK, Translations, has_chinese
 
 LANGS = ("zh", "en")
@@ -173,10 +174,16 @@ class PageWriter:
             self.both(template, page_path, pager=pager, first=number == 1, **{name: listed}, **context)
 
     def chart(self, chart: charts.Chart) -> dict:
-        """Note the chart for its static SVG (drawn once the site font is known); returns what `chart.md.j2` needs."""
-        rel = f"assets/charts/{chart.name}.svg"
-        self.charts[rel] = chart
-        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "svg": rel, "table": chart.table}
+        """Note the chart for its static SVG (drawn once the site font is known) and write its data as CSV
+        (the table shown under it, UTF-8 with BOM like every download); returns what `chart.md.j2` needs."""
+        rel = f"assets/charts/{chart.name}"
+        self.charts[f"{rel}.svg"] = chart
+        columns = chart.table["columns"]
+        rows = [dict(zip(columns, row, strict=True)) for row in chart.table["rows"]]
+        (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.docs / f"{rel}.csv").write_bytes(csv_bytes(columns, rows))
+        files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
+        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files}
 
     def write_all(self) -> None:
         for page_type in PAGE_TYPES:

@@ -29,6 +29,8 @@
       var over = svg ? svg.width.baseVal.value - figure.clientWidth : 0;
       // Axis labels and padding take room beside the views: draw once more with the views narrower by as much.
       if (over > 0.5 && width - over >= 120) return draw(figure, spec, fallback, Math.floor(width - over));
+      offerPng(figure);
+      citeHere(figure);
       figure.classList.add("drawn");
       figure.dataset.drawnAt = String(figure.clientWidth);
     });
@@ -49,6 +51,34 @@
         console.warn("chart not drawn", error);
       });
     });
+  }
+
+  // The PNG link draws the chart as shown (twice the pixels, for print) when it is clicked.
+  function offerPng(figure) {
+    var item = figure.querySelector(".chart-png-item");
+    var link = item && item.querySelector("a.chart-png");
+    if (!link || link.dataset.ready) return;
+    link.dataset.ready = "1";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      figure._view.toImageURL("png", 2).then(function (url) {
+        var save = document.createElement("a");
+        save.href = url;
+        save.download = link.getAttribute("download");
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+      });
+    });
+    item.hidden = false;
+  }
+
+  // The citation names this page's full address, whatever host and sub-path the site is served from.
+  function citeHere(figure) {
+    var link = figure.querySelector("a.cite-url");
+    if (!link) return;
+    link.href = location.href.split("#")[0] + "#" + figure.id;
+    link.textContent = link.href;
   }
 
   var pending;
