@@ -15,6 +15,7 @@ Adding a page type (the pattern every page below follows):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,6 +186,14 @@ class PageWriter:
         files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
         return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files}
 
+    def changelog(self, history: list[dict]) -> None:
+        """The Changelog page: each release summarised per plan in words, its field diff collapsed beneath."""
+        titles = {p["plan_id"]: p for p in query.plans(self.db)}
+        for lang in LANGS:
+            for entry in history:
+                entry[f"readable_{lang}"] = release_summary(entry.get("changes") or [], titles, self.ui[lang], lang)
+        self.both("changelog.md.j2", "changelog", entries=history)
+
     def write_all(self) -> None:
         for page_type in PAGE_TYPES:
             page_type(self)
@@ -195,6 +204,32 @@ class PageWriter:
         catalog = [p for p in packages if p["id"] == "all"]
         self.paged("downloads.md.j2", "downloads", "packages", [p for p in packages if p["id"] != "all"], catalog, **downloads)
         self.both("quality.md.j2", "quality", **quality)
+
+
+# The words for a resource of the packages in a release summary (UI string keys).
+_RESOURCE_WORDS = {"indicators": "indicators", "projects": "projects", "targets": "targets", "sections": "outline"}
+
+
+def release_summary(changes: list[dict], titles: dict[str, dict], t: dict[str, str], lang: str) -> list[dict]:
+    """Per plan, what a release changed in words: "Indicators: 2 values changed; Outline: 25 rows removed"."""
+    counts: dict[str, Counter] = {}
+    for c in changes:
+        what = c["change"] if c["change"].startswith("plan") else (c.get("resource", ""), c["change"])
+        counts.setdefault(c["plan_id"], Counter())[what] += 1
+    summary = []
+    for plan_id, counted in counts.items():
+        plan = titles.get(plan_id)
+        parts: dict[str, list[str]] = {}
+        for what, n in counted.items():
+            if isinstance(what, str):  # plan added / plan removed
+                parts.setdefault("", []).append(t["change_" + what.replace(" ", "_")])
+                continue
+            resource, change = what
+            label = t.get(_RESOURCE_WORDS.get(resource, ""), resource)
+            parts.setdefault(label, []).append(t[f"summary_{change}"].format(n=n))
+        text = "; ".join(f"{label}: {', '.join(words)}" if label else ", ".join(words) for label, words in parts.items())
+        summary.append({"plan": bilingual(plan, "title", lang) if plan else plan_id, "text": text})
+    return summary
 
 
 PageType = Callable[[PageWriter], None]
