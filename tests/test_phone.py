@@ -256,3 +256,21 @@ def test_the_site_names_the_attributes_as_the_data_does(built):
     pages = [p.read_text(encoding="utf-8") for p in (built.site / "en").rglob("*.html")]
     assert not any("anticipatory" in text.lower() for text in pages)
     assert any("expected indicators" in text for text in pages)
+
+
+@pytest.mark.parametrize("missing", ["nothing-here.html", "plans/gone/deeper/page.html", "en/plans/gone.html"])
+def test_the_404_page_works_at_any_depth_under_a_sub_path_in_both_languages(server, visit, built, missing):
+    """A host serves 404.html for any missing address: its links lead to the site's home pages, whatever the depth."""
+    v = visit(viewport={"width": 390, "height": 800})
+    body = (built.site / "404.html").read_text(encoding="utf-8")
+    v.page.route(server + missing, lambda route: route.fulfill(status=404, body=body, content_type="text/html"))
+    v.page.goto(server + missing, wait_until="networkidle")
+    assert v.page.locator("h1").all_text_contents() == ["Page not found", "页面不存在"]
+    assert v.page.locator("section[lang='zh']").count() == 1
+    v.page.wait_for_function(f"() => document.querySelector('a[data-path=\"index.html\"]').href === {server + 'index.html'!r}")
+    hrefs = v.page.eval_on_selector_all("a[data-path]", "links => links.map(a => a.href)")
+    for href in hrefs:
+        assert href.startswith(server) and v.page.request.get(href).ok, href
+    assert v.page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    # The only errors are the 404 statuses themselves (the page's and the probes for the stylesheet).
+    assert [e for e in v.errors if "status of 404" not in e] == []

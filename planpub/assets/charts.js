@@ -5,6 +5,8 @@
 // The static SVG shown without scripts comes back if drawing fails, so a reader always gets a chart.
 (function () {
   if (typeof vegaEmbed !== "function") return;
+  // Wider than this, a chart's rows are too long to follow by eye: on a desktop it keeps this width.
+  var MAX_WIDTH = 960;
 
   // Set every view's width (and the row labels' limit) to `width` px.
   function fit(node, width) {
@@ -41,12 +43,12 @@
       var holder = figure.querySelector("script.vega-spec");
       var target = figure.querySelector(".vega-target");
       if (!holder || !target) return;
-      if (figure.dataset.drawnAt === String(figure.clientWidth)) return;
+      if (figure.dataset.drawnAt === String(figure.clientWidth)) return;  // drawn for this width already
       if (!figure._spec) {
         figure._spec = JSON.parse(holder.textContent);
         figure._fallback = target.innerHTML;
       }
-      draw(figure, figure._spec, figure._fallback, figure.clientWidth).catch(function (error) {
+      draw(figure, figure._spec, figure._fallback, Math.min(figure.clientWidth, MAX_WIDTH)).catch(function (error) {
         target.innerHTML = figure._fallback;
         console.warn("chart not drawn", error);
       });
