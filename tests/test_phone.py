@@ -82,6 +82,11 @@ def test_chart_text_is_at_least_11px_as_rendered_and_charts_fit_their_column(ser
         assert small == [], (path, small[:5])
         widths = page.evaluate(_CHART_AND_COLUMN_PX)
         assert all(drawn <= column + 1 for drawn, column in widths), (path, widths)
+        # a text alternative naming the chart (the title of the data table under it)
+        named = page.eval_on_selector_all(
+            "figure.chart", "fs => fs.map(f => [f.querySelector('svg').ariaLabel, f.querySelector('summary').textContent])"
+        )
+        assert all(label and label in summary for label, summary in named), named
 
 
 @pytest.mark.parametrize("lang_root", LANGS)

@@ -31,6 +31,9 @@
       var over = svg ? svg.width.baseVal.value - figure.clientWidth : 0;
       // Axis labels and padding take room beside the views: draw once more with the views narrower by as much.
       if (over > 0.5 && width - over >= 120) return draw(figure, spec, fallback, Math.floor(width - over));
+      // A text alternative naming the chart; the table under it holds what it draws.
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", spec.description || "");
       offerPng(figure);
       citeHere(figure);
       figure.classList.add("drawn");
