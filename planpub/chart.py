@@ -156,6 +156,20 @@ def _row_header() -> alt.Header:
     )
 
 
+def _rows_by(field: str) -> alt.Row:
+    """One facet row per value of `field`, in the order of the data (its `order`), never sorted by the label:
+    the table order of the plan, the same in both languages."""
+    import altair as alt
+
+    return alt.Row(f"{field}:N", header=_row_header(), sort=alt.EncodingSortField(field="order", op="min"))
+
+
+def _numbered(data: list[dict], field: str) -> list[dict]:
+    """The rows with `order`: the position of their `field` value's first row."""
+    first = {value: n for n, value in reversed(list(enumerate(d[field] for d in data)))}
+    return [{**d, "order": first[d[field]]} for d in data]
+
+
 def _counts_chart(data: list[dict], t: dict[str, str]) -> dict:
     """One row per plan, its name above its bars: the plot keeps the whole width of a phone for the bars."""
     import altair as alt
@@ -174,8 +188,8 @@ def _counts_chart(data: list[dict], t: dict[str, str]) -> dict:
         color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(PALETTE[: len(kinds)])), legend=None)
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    layered = alt.layer(bars, labels, data=alt.Data(values=data)).properties(width=STATIC_WIDTH)
-    chart = layered.facet(row=alt.Row("plan:N", header=_row_header(), sort=None), title=t["chart_counts_title"])
+    layered = alt.layer(bars, labels, data=alt.Data(values=_numbered(data, "plan"))).properties(width=STATIC_WIDTH)
+    chart = layered.facet(row=_rows_by("plan"), title=t["chart_counts_title"])
     return _spec(chart, t["chart_counts_title"])
 
 
@@ -246,8 +260,7 @@ def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.Facet
     )
     layered = alt.layer(rule, baseline, target, start_label, end_label, data=alt.Data(values=rows))
     layered = layered.properties(width=STATIC_WIDTH, height=40)
-    row = alt.Row("indicator:N", header=_row_header(), sort=None)
-    return layered.facet(row=row, title=domain).resolve_scale(x="independent")
+    return layered.facet(row=_rows_by("indicator"), title=domain).resolve_scale(x="independent")
 
 
 def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
@@ -269,7 +282,9 @@ def _indicators_chart(data: list[dict], t: dict[str, str]) -> dict:
         spec.pop(key, None)
     domains = list(dict.fromkeys(d["domain"] for d in data))
     rows = {domain: [d for d in data if d["domain"] == domain] for domain in domains}
-    spec["vconcat"] = [{**copy.deepcopy(empty), "data": {"values": rows[domain]}, "title": domain} for domain in domains]
+    spec["vconcat"] = [
+        {**copy.deepcopy(empty), "data": {"values": _numbered(rows[domain], "indicator")}, "title": domain} for domain in domains
+    ]
     return spec
 
 
@@ -349,6 +364,5 @@ def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -
         ],
     )
     labels = base.mark_text(dy=-12, color="#333333").encode(text="label:N")
-    layered = alt.layer(path, points, labels, data=alt.Data(values=data)).properties(width=STATIC_WIDTH, height=40)
-    row = alt.Row("plan:N", header=_row_header(), sort=None)
-    return _spec(layered.facet(row=row, title=title), title)
+    layered = alt.layer(path, points, labels, data=alt.Data(values=_numbered(data, "plan")))
+    return _spec(layered.properties(width=STATIC_WIDTH, height=40).facet(row=_rows_by("plan"), title=title), title)
