@@ -279,3 +279,15 @@ def test_the_404_page_works_at_any_depth_under_a_sub_path_in_both_languages(serv
     assert v.page.evaluate("() => document.documentElement.scrollWidth") <= 390
     # The only errors are the 404 statuses themselves (the page's and the probes for the stylesheet).
     assert [e for e in v.errors if "status of 404" not in e] == []
+
+
+@pytest.mark.parametrize("lang_root", LANGS)
+def test_chart_rows_follow_the_order_of_the_data_in_both_languages(server, visit, lang_root):
+    """Rows are in the table's order (plans by id, indicators as the plan prints them), never sorted by label."""
+    v = visit(viewport={"width": 1400, "height": 900})
+    for path, column in (("index.html", 0), (f"plans/{PLAN}.html", 1)):
+        page = _open_drawn(v, server + lang_root + path)
+        rows = page.eval_on_selector_all(".chart-data tbody tr", f"rs => rs.map(r => r.cells[{column}].textContent)")
+        expected = list(dict.fromkeys(rows))
+        drawn = page.eval_on_selector_all("figure.chart svg text", "ts => ts.map(t => t.textContent)")
+        assert [label for label in dict.fromkeys(drawn) if label in expected] == expected, path
