@@ -128,8 +128,8 @@ def test_the_plan_page_uses_the_screen_width_and_keeps_the_name_column_in_view(s
     assert table.get_attribute("tabindex") == "0", "a scrolling table can take keyboard focus"
 
 
-@pytest.mark.parametrize("lang_root, word", [("", "养老"), ("en/", "elderly")])
-def test_typing_in_the_projects_filter_filters_the_rows(server, visit, lang_root, word):
+@pytest.mark.parametrize("lang_root, word, place", [("", "养老", "晋城"), ("en/", "elderly", "jincheng")])
+def test_typing_in_the_projects_filter_filters_the_rows(server, visit, lang_root, word, place):
     page = visit(viewport={"width": 390, "height": 800}).open(f"{server}{lang_root}projects.html")
     box = page.locator("#project-filter")
     assert box.is_visible()
@@ -146,6 +146,11 @@ def test_typing_in_the_projects_filter_filters_the_rows(server, visit, lang_root
         text = (group.get_attribute("data-filter-text") or "").lower()
         for row in group.locator("tbody tr").all():
             assert row.is_visible() == (word in text or word in row.text_content().lower())
+    box.locator("input").fill(place)  # a plan's name: the other plans' headings go with their groups
+    plans_shown = [plan.is_visible() for plan in page.locator(".project-plan").all()]
+    assert True in plans_shown and False in plans_shown
+    for plan in page.locator(".project-plan").all():
+        assert plan.is_visible() == any(g.is_visible() for g in plan.locator(".project-group").all())
     box.locator("input").fill("")
     assert sum(r.is_visible() for r in rows.all()) == total
 
