@@ -24,7 +24,7 @@ HEADER = """\
 # Data changelog: value-level changes between published versions of datasets/packages.
 # Written by `python build.py` (one entry per build that changed data); do not edit by hand.
 """
-_LABELS = ("name_zh", "title_zh", "metric_zh", "row_id")
+_LABELS = ("name_zh", "title_zh", "box_title_zh", "metric_zh", "header", "row_id")
 CATALOG = "all"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -26,8 +27,42 @@ if TYPE_CHECKING:
 
 # d3-format locales: numbers in the charts are formatted the way each language's readers expect.
 NUMBER_LOCALE = {"zh": "zh-CN", "en": "en-US"}
-_CONFIG = {"font": FAMILY, "title": {"fontSize": 15, "anchor": "start"}, "view": {"stroke": None}}
-_COLORS = ["#8c8c8c", "#1f6fb5"]  # baseline grey, target blue
+# Every text of a chart is at least 12 px: charts are redrawn at the width of their column (charts.js), never scaled.
+TEXT_PX = 12
+_CONFIG = {
+    "font": FAMILY,
+    "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": TEXT_PX},
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX},
+    "legend": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "orient": "top", "direction": "horizontal"},
+    "header": {"labelFontSize": 13, "titleFontSize": 13},
+    "text": {"fontSize": TEXT_PX},
+}
+# Okabe–Ito colours (safe for the common colour-vision deficiencies), each at least 3:1 against the white page
+# (tests/test_chart_palette.py). A category keeps its colour in both languages: colours go by the category's
+# position in a fixed list, never by its translated name.
+GREY, BLUE, VERMILLION, GREEN = "#6b6b6b", "#0072b2", "#c45100", "#00795a"
+PALETTE = (BLUE, VERMILLION, GREEN, GREY)
+KINDS = ("indicators", "projects", "targets")  # the counts chart's categories, in colour order
+# Signs of the comparators for labels; the words are the UI strings cmp_<comparator>.
+SIGNS = {"=": "", ">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈"}
+# How the baseline → target chart marks a target: a floor points up the scale, a ceiling down it, an exact value
+# is a diamond. A ceiling above the baseline is therefore never drawn as an arrow of growth.
+TARGET_MARKS = {"floor": "triangle-right", "ceiling": "triangle-left", "exact": "diamond"}
+_BOUND_KIND = {">=": "floor", ">": "floor", "<=": "ceiling", "<": "ceiling", "=": "exact", "~": "exact"}
+# Width (px) of the static SVG; on the page the chart is redrawn at the width of its column.
+STATIC_WIDTH = 640
+
+
+def signed(comparator: str | None, value: float | int | None) -> str:
+    """A value with its comparator's sign, as a label shows it: `≥50`, `≤12.5`, `78`."""
+    if value is None:
+        return ""
+    return f"{SIGNS.get(comparator or '=', '')}{_plain(value)}"
+
+
+def _plain(value: float | int) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 @dataclass
@@ -89,37 +124,69 @@ def _in(row: dict, field: str, lang: str) -> str:
 
 
 def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
-    """Grouped bars: how many indicators, projects and targets each plan has."""
+    """Bars in groups: how many indicators, projects and targets each plan has, one group per plan."""
     data = [{"plan": _in(r, "title", lang), "kind": t[r["kind"]], "count": r["n"]} for r in rows]
     table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
     return _render("counts-by-plan", t["chart_counts_title"], partial(_counts_chart, data, t), lang, data, table)
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
-    """A chart as the Vega-Lite spec of a page: the site's font and title style."""
-    return chart.configure(**_CONFIG).to_dict(validate=False)
+def _spec(chart: alt.TopLevelMixin, description: str) -> dict:
+    """A chart as the Vega-Lite spec of a page: the site's font and text sizes, and a text alternative."""
+    spec = chart.configure(**_CONFIG).to_dict(validate=False)
+    spec["description"] = description
+    return spec
+
+
+def _row_header() -> alt.Header:
+    """A facet row's label above its row, as wide as the chart (charts.js narrows it with the chart)."""
+    import altair as alt
+
+    return alt.Header(
+        labelAngle=0,
+        labelAlign="left",
+        labelAnchor="start",
+        labelOrient="top",
+        labelLimit=STATIC_WIDTH,
+        labelPadding=4,
+        title=None,
+    )
+
+
+def _rows_by(field: str) -> alt.Row:
+    """One facet row per value of `field`, in the order of the data (its `order`), never sorted by the label:
+    the table order of the plan, the same in both languages."""
+    import altair as alt
+
+    return alt.Row(f"{field}:N", header=_row_header(), sort=alt.EncodingSortField(field="order", op="min"))
+
+
+def _numbered(data: list[dict], field: str) -> list[dict]:
+    """The rows with `order`: the position of their `field` value's first row."""
+    first = {value: n for n, value in reversed(list(enumerate(d[field] for d in data)))}
+    return [{**d, "order": first[d[field]]} for d in data]
 
 
 def _counts_chart(data: list[dict], t: dict[str, str]) -> dict:
+    """One row per plan, its name above its bars: the plot keeps the whole width of a phone for the bars."""
     import altair as alt
 
-    return _spec(
-        alt.Chart(alt.Data(values=data), title=t["chart_counts_title"])
-        .mark_bar()
-        .encode(
-            y=alt.Y("plan:N", title=None, axis=alt.Axis(labelLimit=300)),
-            yOffset="kind:N",
-            x=alt.X("count:Q", title=t["count"]),
-            color=alt.Color("kind:N", title=t["kind"]),
-            tooltip=[
-                alt.Tooltip("plan:N", title=t["plan"]),
-                alt.Tooltip("kind:N", title=t["kind"]),
-                alt.Tooltip("count:Q", title=t["count"], format=","),
-            ],
-        )
-        # Browsers measure CJK labels a little short before the web font loads: pad so none is clipped.
-        .properties(width=420, padding={"left": 40, "right": 5, "top": 5, "bottom": 5})
+    kinds = [t[k] for k in KINDS]
+    base = alt.Chart().encode(
+        y=alt.Y("kind:N", title=None, sort=kinds),
+        x=alt.X("count:Q", title=t["count"]),
+        tooltip=[
+            alt.Tooltip("plan:N", title=t["plan"]),
+            alt.Tooltip("kind:N", title=t["kind"]),
+            alt.Tooltip("count:Q", title=t["count"], format=","),
+        ],
     )
+    bars = base.mark_bar().encode(
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(PALETTE[: len(kinds)])), legend=None)
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
+    layered = alt.layer(bars, labels, data=alt.Data(values=_numbered(data, "plan"))).properties(width=STATIC_WIDTH)
+    chart = layered.facet(row=_rows_by("plan"), title=t["chart_counts_title"])
+    return _spec(chart, t["chart_counts_title"])
 
 
 def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict]:
@@ -127,28 +194,42 @@ def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict
     for r in rows:
         unit = _in(r, "unit", lang)
         name = _in(r, "name", lang) + (f" ({_in(r, 'sub_item', lang)})" if r.get("sub_item_zh") else "")
+        bound = r.get("bound") or r["target_comparator"] or "="
+        qualifier = r.get("target_qualifier")
+        words = t.get(f"qualifier_{qualifier}", qualifier) if qualifier else ""
+        target = signed(bound, r["target_value"]) + (f" ({words})" if words else "")
         data.append(
             {
                 "domain": _in(r, "domain", lang) or t["no_domain"],
                 "indicator": f"{name} ({unit})" if unit else name,
                 "baseline": r["baseline_value"],
                 "target": r["target_value"],
-                "baseline_label": f"{r['baseline_year'] or ''} {r['baseline_raw']}".strip(),
-                "target_label": f"{r['target_year'] or ''} {r['target_raw']}".strip(),
-                "bound": t[f"cmp_{r['target_comparator'] or '='}"],
+                "baseline_label": f"{r['baseline_year'] or ''} {_plain(r['baseline_value'])}".strip(),
+                "target_label": f"{r['target_year'] or ''} {target}".strip(),
+                "bound": t[f"cmp_{bound}"],
+                "mark": t[f"target_{_BOUND_KIND[bound]}"],
             }
         )
     return data
 
 
+def _series(t: dict[str, str]) -> list[str]:
+    """The legend of the baseline → target chart: the baseline, then the three kinds of target."""
+    return [t["baseline"], *(t[f"target_{kind}"] for kind in TARGET_MARKS)]
+
+
 def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.FacetChart:
-    """One row per indicator, each on its own scale from zero in its own unit: units never share an axis."""
+    """One row per indicator, each on its own scale from zero in its own unit: units never share an axis.
+
+    Above each row its values as printed (baseline at the left edge, target with its sign at the right edge),
+    so that no label runs out of a narrow chart; below them the baseline point and the target mark.
+    """
     import altair as alt
 
     x = alt.X(
         "baseline:Q",
         axis=alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None),
-        scale=alt.Scale(zero=True, nice=False, padding=16),
+        scale=alt.Scale(zero=True, nice=False, padding=10),
     )
     tooltip = [
         alt.Tooltip("indicator:N", title=t["name"]),
@@ -156,34 +237,26 @@ def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.Facet
         alt.Tooltip("target_label:N", title=t["target"]),
         alt.Tooltip("bound:N", title=t["comparator"]),
     ]
-    series = [t["baseline"], t["target"]]
-    rule = alt.Chart().mark_rule(color="#b0b0b0", strokeWidth=2).encode(x=x, x2="target:Q")
-    points = (
+    series = _series(t)
+    legend = alt.Legend(columns=2)  # four entries do not fit a phone's width in one line
+    color = alt.Color("mark:N", scale=alt.Scale(domain=series, range=[GREY, BLUE, BLUE, BLUE]), title=None, legend=legend)
+    shape = alt.Shape(
+        "mark:N", scale=alt.Scale(domain=series, range=["circle", *TARGET_MARKS.values()]), title=None, legend=legend
+    )
+    rule = alt.Chart().mark_rule(color="#b0b0b0", strokeWidth=2, strokeDash=[4, 3]).encode(x=x, x2="target:Q", y=alt.value(30))
+    point = alt.Chart().mark_point(filled=True, size=100, opacity=1)
+    baseline = point.encode(x=x, y=alt.value(30), color=color, shape=shape, tooltip=tooltip)
+    baseline = baseline.transform_calculate(mark=json.dumps(series[0]))
+    target = point.encode(x=alt.X("target:Q"), y=alt.value(30), color=color, shape=shape, tooltip=tooltip)
+    start_label = alt.Chart().mark_text(align="left", color=GREY).encode(x=alt.value(0), y=alt.value(10), text="baseline_label:N")
+    end_label = (
         alt.Chart()
-        .transform_fold(["baseline", "target"], as_=["key", "value"])
-        .transform_calculate(series=f"datum.key == 'baseline' ? {json.dumps(series[0])} : {json.dumps(series[1])}")
-        .mark_point(filled=True, size=80, opacity=1)
-        .encode(
-            x=alt.X("value:Q"),
-            color=alt.Color("series:N", scale=alt.Scale(domain=series, range=_COLORS), title=None),
-            shape=alt.Shape("series:N", scale=alt.Scale(domain=series, range=["circle", "triangle-right"]), title=None),
-            tooltip=tooltip,
-        )
+        .mark_text(align="right", color=BLUE, fontWeight="bold")
+        .encode(x=alt.value("width"), y=alt.value(10), text="target_label:N")
     )
-    start_label = alt.Chart().mark_text(dy=-11, fontSize=10, color=_COLORS[0]).encode(x=x, text="baseline_label:N")
-    end_label = alt.Chart().mark_text(dy=11, fontSize=10, color=_COLORS[1]).encode(x=alt.X("target:Q"), text="target_label:N")
-    layered = alt.layer(rule, points, start_label, end_label, data=alt.Data(values=rows)).properties(width=440, height=30)
-    header = alt.Header(
-        labelAngle=0,
-        labelAlign="left",
-        labelAnchor="start",
-        labelOrient="top",
-        labelLimit=440,
-        labelFontSize=12,
-        labelPadding=2,
-        title=None,
-    )
-    return layered.facet(row=alt.Row("indicator:N", header=header, sort=None), title=domain).resolve_scale(x="independent")
+    layered = alt.layer(rule, baseline, target, start_label, end_label, data=alt.Data(values=rows))
+    layered = layered.properties(width=STATIC_WIDTH, height=40)
+    return layered.facet(row=_rows_by("indicator"), title=domain).resolve_scale(x="independent")
 
 
 def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
@@ -205,7 +278,9 @@ def _indicators_chart(data: list[dict], t: dict[str, str]) -> dict:
         spec.pop(key, None)
     domains = list(dict.fromkeys(d["domain"] for d in data))
     rows = {domain: [d for d in data if d["domain"] == domain] for domain in domains}
-    spec["vconcat"] = [{**copy.deepcopy(empty), "data": {"values": rows[domain]}, "title": domain} for domain in domains]
+    spec["vconcat"] = [
+        {**copy.deepcopy(empty), "data": {"values": _numbered(rows[domain], "indicator")}, "title": domain} for domain in domains
+    ]
     return spec
 
 
@@ -219,8 +294,8 @@ def _indicators_frame(t_json: str) -> str:
     import altair as alt
 
     t = json.loads(t_json)
-    frame = alt.vconcat(_domain_chart([], "", t), title=t["chart_indicators_title"]).resolve_scale(color="shared")
-    return json.dumps(_spec(frame))
+    frame = alt.vconcat(_domain_chart([], "", t), title=t["chart_indicators_title"]).resolve_scale(color="shared", shape="shared")
+    return json.dumps(_spec(frame, t["chart_indicators_title"]))
 
 
 def spec_json(chart: Chart) -> str:
@@ -235,22 +310,23 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
     Only rows the query marked `plotted` (same unit and basis) with a number are drawn; the page lists the others.
     """
     data = []
-    for r in rows:
-        if not r["plotted"]:
-            continue
-        plan = _in(r, "title", lang)
-        for series, year, value in (
-            ("baseline", r["baseline_year"], r["baseline_value"]),
-            ("target", r["target_year"], r["target_value"]),
+    plotted = [r for r in rows if r["plotted"]]
+    per_plan = Counter(r["plan_id"] for r in plotted)
+    for r in plotted:
+        who = _in(r, "title", lang) + (f" ({t['line']} {r['source_line']})" if per_plan[r["plan_id"]] > 1 else "")
+        for series, year, value, comparator in (
+            ("baseline", r["baseline_year"], r["baseline_value"], "="),
+            ("target", r["target_year"], r["target_value"], r.get("bound") or r["comparator"]),
         ):
             if value is not None:
                 data.append(
                     {
-                        "plan": plan,
+                        "plan": who,
                         "row": f"{r['plan_id']}:{r['source_line']}",
                         "series": t[series],
                         "year": str(year or ""),
                         "value": value,
+                        "label": signed(comparator, value),
                         "line": r["source_line"],
                     }
                 )
@@ -258,30 +334,31 @@ def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang:
     title = concept[f"name_{lang}"]
     table = {
         "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
-        "rows": [[d["plan"], d["series"], d["year"], d["value"], d["line"]] for d in data],
+        "rows": [[d["plan"], d["series"], d["year"], d["label"], d["line"]] for d in data],
     }
     make = partial(_concept_chart, data, t, title, unit)
     return _render(f"concept-{concept['concept_id']}", title, make, lang, data, table)
 
 
 def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -> dict:
+    """One row per plan row, the plan's name above it; all rows share the concept's axis."""
     import altair as alt
 
-    base = alt.Chart(alt.Data(values=data), title=title).encode(
-        y=alt.Y("plan:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-        x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False)),
-    )
+    series = [t["baseline"], t["target"]]
+    base = alt.Chart().encode(x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False, padding=12)))
     # a grey line from each row's baseline to its target, under the points
     path = base.mark_line(color="#9e9e9e").encode(detail="row:N")
-    points = base.mark_point(filled=True, size=90).encode(
-        color=alt.Color("series:N", title=None),
-        shape=alt.Shape("series:N", title=None),
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=[GREY, BLUE])),
+        shape=alt.Shape("series:N", title=None, scale=alt.Scale(domain=series, range=["circle", "diamond"])),
         tooltip=[
             alt.Tooltip("plan:N", title=t["plan"]),
             alt.Tooltip("series:N", title=t["kind"]),
             alt.Tooltip("year:N", title=t["year"]),
-            alt.Tooltip("value:Q", title=t["value"]),
+            alt.Tooltip("label:N", title=t["value"]),
             alt.Tooltip("line:Q", title=t["line"]),
         ],
     )
-    return _spec(alt.layer(path, points).properties(width=420))
+    labels = base.mark_text(dy=-12, color="#333333").encode(text="label:N")
+    layered = alt.layer(path, points, labels, data=alt.Data(values=_numbered(data, "plan")))
+    return _spec(layered.properties(width=STATIC_WIDTH, height=40).facet(row=_rows_by("plan"), title=title), title)

@@ -66,7 +66,7 @@ def _zip(entries: dict[str, bytes], released: str) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_bytes(names: list[str], rows: list[dict]) -> bytes:
+def csv_bytes(names: list[str], rows: list[dict]) -> bytes:
     """UTF-8 with BOM (Excel on a Chinese Windows reads it right), CRLF as RFC 4180, neutralised cells."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -226,7 +226,7 @@ class Bundler:
         tables = _tables(folder, out)
         released = str(self.catalog["released"])
         for resource in RESOURCES:
-            (out / f"{resource}.csv").write_bytes(_csv_bytes(field_names(resource), tables[resource]))
+            (out / f"{resource}.csv").write_bytes(csv_bytes(field_names(resource), tables[resource]))
             (out / f"{resource}.json").write_bytes(_json_bytes(tables[resource]))
         (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(tables, meta, released))
         bundle = {f"{resource}.csv": (out / f"{resource}.csv").read_bytes() for resource in RESOURCES}

@@ -15,13 +15,16 @@ Adding a page type (the pattern every page below follows):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
 from . import query
+from .downloads import csv_bytes
+from .translate import CJK, Translations, has_chinese
 
 LANGS = ("zh", "en")
 # Pages that list every plan (Projects, Downloads) are split every this many plans, so that no page grows
@@ -46,6 +49,50 @@ def number(value) -> str:
     return str(value)
 
 
+# Full-width signs and digits as plan documents print them (＞8, ＜5.5, ８０％): shown as ASCII, the data keeps them.
+_FULL_WIDTH = str.maketrans("＞＜＝＋－～％．０１２３４５６７８９", "><=+-~%.0123456789")
+
+
+def printed(value) -> str:
+    """A cell as printed, for display: full-width signs and digits become ASCII ones."""
+    return "" if value is None else str(value).translate(_FULL_WIDTH)
+
+
+@pass_context
+def chinese(context, value) -> str:
+    """Text that stays Chinese (names as printed, quotes, untranslated text): escaped, and on an English page
+    marked `lang="zh"` so that readers, screen readers and the page's font treat it as Chinese."""
+    text = esc(value)
+    return f'<span lang="zh">{text}</span>' if context["lang"] == "en" and has_chinese(text) else text
+
+
+@pass_context
+def in_words(context, value) -> str:
+    """A value in words (完成国家确定目标, 城市6.2；农村8.2) or a unit: on an English page the curated English of
+    datasets/i18n/, else the Chinese marked `lang="zh"` and noted as missing (the About page lists them)."""
+    text = printed(value)
+    if context["lang"] != "en" or not has_chinese(text):
+        return esc(text)
+    english = context["words"].get(str(value)) or context["words"].get(text)
+    if english:
+        return esc(english)
+    context["untranslated"].add(str(value))
+    return chinese(context, text)
+
+
+# A run of Chinese inside English text (晋政发〔2021〕35号, 专栏): from a Chinese character to the last one after it.
+_CJK_RUN = re.compile(rf"{CJK.pattern}(?:[\w.%/·、（）()〔〕]*{CJK.pattern})?")
+
+
+@pass_context
+def mixed(context, value) -> str:
+    """English text quoting Chinese (curated descriptions): escaped, each Chinese run marked `lang="zh"`."""
+    text = esc(value)
+    if context["lang"] != "en":
+        return text
+    return _CJK_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', text)
+
+
 def count(value: int) -> str:
     """A count with thousands separators (the same in zh-CN and en)."""
     return f"{value:,}"
@@ -64,6 +111,11 @@ def template_environment() -> Environment:
     env.filters["esc"] = esc
     env.filters["num"] = lambda v: "" if v is None else esc(number(v))
     env.filters["count"] = count
+    env.filters["printed"] = printed
+    env.filters["zh"] = chinese
+    env.filters["words"] = in_words
+    env.filters["mixed"] = mixed
+    env.filters["sign"] = charts.signed
     return env
 
 
@@ -80,8 +132,11 @@ class PageWriter:
     def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, sources: Path | None = None, facts: dict | None = None):
         self.db, self.docs, self.sources, self.env = db, docs, sources, template_environment()
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
-        # What the build knows beyond the packages (validation reports, translation coverage), for the About page.
+        # What the build knows beyond the packages (validation reports, translation coverage, the curated
+        # translations of datasets/i18n/ as `words`), for the About page and the English pages.
         self.facts = facts or {}
+        self.words: Translations = self.facts.get("words") or Translations()
+        self.untranslated: set[str] = set()  # Chinese shown on English pages for want of curated English
         self.charts: dict[str, charts.Chart] = {}  # SVG path in the site → chart (`charts.draw_svgs` draws them)
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
@@ -95,6 +150,8 @@ class PageWriter:
             docroot="../" * depth,
             root="../" * (depth + (1 if lang == "en" else 0)),
             tr=lambda row, f: bilingual(row, f, lang),
+            words=self.words,
+            untranslated=self.untranslated,
             **context,
         )
         target.write_text(text, encoding="utf-8")
@@ -118,10 +175,24 @@ class PageWriter:
             self.both(template, page_path, pager=pager, first=number == 1, **{name: listed}, **context)
 
     def chart(self, chart: charts.Chart) -> dict:
-        """Note the chart for its static SVG (drawn once the site font is known); returns what `chart.md.j2` needs."""
-        rel = f"assets/charts/{chart.name}.svg"
-        self.charts[rel] = chart
-        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "svg": rel, "table": chart.table}
+        """Note the chart for its static SVG (drawn once the site font is known) and write its data as CSV
+        (the table shown under it, UTF-8 with BOM like every download); returns what `chart.md.j2` needs."""
+        rel = f"assets/charts/{chart.name}"
+        self.charts[f"{rel}.svg"] = chart
+        columns = chart.table["columns"]
+        rows = [dict(zip(columns, row, strict=True)) for row in chart.table["rows"]]
+        (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.docs / f"{rel}.csv").write_bytes(csv_bytes(columns, rows))
+        files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
+        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files}
+
+    def changelog(self, history: list[dict]) -> None:
+        """The Changelog page: each release summarised per plan in words, its field diff collapsed beneath."""
+        titles = {p["plan_id"]: p for p in query.plans(self.db)}
+        for lang in LANGS:
+            for entry in history:
+                entry[f"readable_{lang}"] = release_summary(entry.get("changes") or [], titles, self.ui[lang], lang)
+        self.both("changelog.md.j2", "changelog", entries=history)
 
     def write_all(self) -> None:
         for page_type in PAGE_TYPES:
@@ -133,6 +204,39 @@ class PageWriter:
         catalog = [p for p in packages if p["id"] == "all"]
         self.paged("downloads.md.j2", "downloads", "packages", [p for p in packages if p["id"] != "all"], catalog, **downloads)
         self.both("quality.md.j2", "quality", **quality)
+
+
+# The words for a resource of the packages in a release summary (UI string keys).
+_RESOURCE_WORDS = {
+    "indicators": "indicators",
+    "projects": "projects",
+    "boxes": "box",
+    "targets": "targets",
+    "sections": "outline",
+    "tables": "tables_read",
+}
+
+
+def release_summary(changes: list[dict], titles: dict[str, dict], t: dict[str, str], lang: str) -> list[dict]:
+    """Per plan, what a release changed in words: "Indicators: 2 values changed; Outline: 25 rows removed"."""
+    counts: dict[str, Counter] = {}
+    for c in changes:
+        what = c["change"] if c["change"].startswith("plan") else (c.get("resource", ""), c["change"])
+        counts.setdefault(c["plan_id"], Counter())[what] += 1
+    summary = []
+    for plan_id, counted in counts.items():
+        plan = titles.get(plan_id)
+        parts: dict[str, list[str]] = {}
+        for what, n in counted.items():
+            if isinstance(what, str):  # plan added / plan removed
+                parts.setdefault("", []).append(t["change_" + what.replace(" ", "_")])
+                continue
+            resource, change = what
+            label = t.get(_RESOURCE_WORDS.get(resource, ""), resource)
+            parts.setdefault(label, []).append(t[f"summary_{change.replace(' ', '_')}"].format(n=n))
+        text = "; ".join(f"{label}: {', '.join(words)}" if label else ", ".join(words) for label, words in parts.items())
+        summary.append({"plan": bilingual(plan, "title", lang) if plan else plan_id, "text": text})
+    return summary
 
 
 PageType = Callable[[PageWriter], None]
@@ -194,7 +298,16 @@ def projects(w: PageWriter) -> None:
 
 def about(w: PageWriter) -> None:
     coverage = w.facts.get("coverage", [])  # translation coverage rows (planpub.translate.Coverage.rows)
-    w.both("about.md.j2", "about", plans=query.plans(w.db), quality=query.quality(w.db), coverage=coverage, facts=w.facts)
+    missing = sorted(w.untranslated)  # written by the pages before this one
+    w.both(
+        "about.md.j2",
+        "about",
+        plans=query.plans(w.db),
+        quality=query.quality(w.db),
+        coverage=coverage,
+        facts=w.facts,
+        missing=missing,
+    )
 
 
 def concepts(w: PageWriter) -> None:

@@ -298,13 +298,19 @@ def write_packages_and_pages(
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     log("page     charts and pages")
-    writer = PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), staged.docs, paths.sources, {"coverage": coverage.rows()})
+    writer = PageWriter(
+        db,
+        load_yaml(paths.datasets / "ui.yaml"),
+        staged.docs,
+        paths.sources,
+        {"coverage": coverage.rows(), "words": load_translations(paths.i18n)},
+    )
     writer.write_all()
     reports = reports()
     writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
     log_text = record_changes(paths, staged.packages, released, log)
     history = changelog.entries(paths.changelog, log_text)
-    writer.both("changelog.md.j2", "changelog", entries=history)
+    writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
     return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), submit)
 

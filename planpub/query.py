@@ -93,9 +93,17 @@ def indicators(db, plan_id: str) -> list[dict]:
     """The plan's indicators in table order, each with `chart_gap` (why it cannot be charted, or None)."""
     return rows(
         db,
-        f"SELECT *, {_CHART_GAP} AS chart_gap FROM indicators WHERE plan_id = ? ORDER BY source_line, indicator_id",
+        f"""SELECT i.*, {_CHART_GAP} AS chart_gap, c.direction, {bound("i.target_comparator", "c.direction")} AS bound
+            FROM indicators i LEFT JOIN concepts c USING (concept_id)
+            WHERE plan_id = ? ORDER BY source_line, indicator_id""",
         [plan_id],
     )
+
+
+def bound(comparator: str, direction: str) -> str:
+    """SQL: the comparator a target is read with. A bare number (`=`) where lower is better (the registry's
+    direction) is a ceiling, `<=`: 孕产妇死亡率 12.5 means at most 12.5, not "reach 12.5"."""
+    return f"CASE WHEN coalesce({comparator}, '=') = '=' AND {direction} = 'lower' THEN '<=' ELSE coalesce({comparator}, '=') END"
 
 
 def comparable(indicator: dict) -> bool:
@@ -237,7 +245,8 @@ def concept_rows(db, concept_id: str) -> list[dict]:
     """The rows of one concept: province before city, earlier plan before later, then by line."""
     return rows(
         db,
-        f"SELECT * FROM concept_rows WHERE concept_id = ? ORDER BY {_LEVEL_ORDER}, period_start, plan_id, source_line",
+        f"""SELECT *, {bound("comparator", "direction")} AS bound FROM concept_rows WHERE concept_id = ?
+            ORDER BY {_LEVEL_ORDER}, period_start, plan_id, source_line""",
         [concept_id],
     )
 

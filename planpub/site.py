@@ -27,7 +27,7 @@ def write_assets(docs: Path) -> bytes:
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
     bundle = cache.JS.memo(cache.JS.key(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
     (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
-    for script in ("charts.js", "filter.js"):
+    for script in ("site.js", "charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")
     # Beside Material's search worker, which it wraps (see theme/main.html).
@@ -129,8 +129,17 @@ def _write_index(path: Path, index: dict) -> None:
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def world_readable(folder: Path) -> None:
+    """Folders 0755 and files 0644, whatever the umask: a host that keeps permissions must be able to serve them."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` with `new` in two renames; the old site survives until the new one is complete."""
+    """Replace `target` with `new` in two renames (made world-readable first); the old site survives until
+    the new one is complete."""
+    world_readable(new)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)

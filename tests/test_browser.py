@@ -4,18 +4,14 @@ and no request leaves localhost. Screenshots for a person to look at go to tests
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from .browser import chromium, serve
-
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-SUB = "/sub/path/"
 PLAN = "xinzhou-2021-public-services"
 # One of each page type, as paths below the language root.
 PAGE_TYPES = [
@@ -28,52 +24,6 @@ PAGE_TYPES = [
     "downloads.html",
     "about.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
-    """The built site under /sub/path/ on a local port; yields the site's base URL."""
-    root = tmp_path_factory.mktemp("www")
-    shutil.copytree(built.site, root / SUB.strip("/"))
-    with serve(root) as base:
-        yield base.rstrip("/") + SUB
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-class Visit:
-    """A fresh page that records every request and every console error or uncaught exception."""
-
-    def __init__(self, browser, **options):
-        self.context = browser.new_context(**options)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
-
-    def open(self, url: str):
-        response = self.page.goto(url, wait_until="networkidle")
-        assert response is not None and response.ok, url
-        return self.page
-
-
-@pytest.fixture
-def visit(browser):
-    opened: list[Visit] = []
-
-    def make(**options) -> Visit:
-        opened.append(Visit(browser, **options))
-        return opened[-1]
-
-    yield make
-    for v in opened:
-        v.context.close()
 
 
 def test_every_page_type_loads_in_both_languages_without_console_errors_or_outside_requests(server, visit):

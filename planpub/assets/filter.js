@@ -1,4 +1,4 @@
-// Client-side filter of the projects page: hide rows that do not contain every word typed, and empty groups.
+// Client-side filter of the projects page: hide rows that do not contain every word typed, empty groups and plans.
 (function () {
   var box = document.getElementById("project-filter");
   if (!box) return;
@@ -19,6 +19,10 @@
       });
       group.hidden = visible === 0;
       shown += visible;
+    });
+    // A plan's heading goes with its last shown group.
+    document.querySelectorAll(".project-plan").forEach(function (plan) {
+      plan.hidden = !plan.querySelector(".project-group:not([hidden])");
     });
     count.textContent = shown;
   }
