@@ -7,12 +7,10 @@ Nothing depends on the clock: zip and XLSX timestamps are the catalog's release 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
 import json
-import re
 import shutil
 import unicodedata
 import zipfile
@@ -28,26 +26,14 @@ from openpyxl.writer.excel import ExcelWriter
 
 from . import cache, query
 from .config import load_yaml
+from .csvfile import csv_bytes, formula_like
 from .jobs import Submit
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
 
 TEXTS_FILE = "downloads.yaml"
 SUMS = "SHA256SUMS"
-# First characters that make a spreadsheet read a cell as a formula (OWASP), with their full-width twins.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?")
 _MAX_WIDTH = 60
-
-
-def formula_like(value) -> bool:
-    """Text a spreadsheet would run as a formula: a trigger character followed by something that is not a number."""
-    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value)
-
-
-def neutralise(value):
-    """A CSV cell made inert: formula-like text gets a leading apostrophe; everything else is unchanged."""
-    return "'" + value if formula_like(value) else value
 
 
 def _zip_time(released: str) -> tuple[int, int, int, int, int, int]:
@@ -64,16 +50,6 @@ def _zip(entries: dict[str, bytes], released: str) -> bytes:
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
-
-
-def csv_bytes(names: list[str], rows: list[dict]) -> bytes:
-    """UTF-8 with BOM (Excel on a Chinese Windows reads it right), CRLF as RFC 4180, neutralised cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([neutralise(format_value(row[name])) for name in names])
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _json_bytes(rows: list[dict]) -> bytes:
@@ -164,6 +140,8 @@ def _reference(source: dict) -> dict:
         ref["date-published"] = source["issue_date"]
     if source.get("doc_number"):
         ref["number"] = source["doc_number"]
+    if source.get("path"):
+        ref["url"] = source["path"]
     return ref
 
 

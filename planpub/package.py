@@ -58,7 +58,7 @@ def resource_descriptor(resource: str) -> dict:
 
 
 def source(plan: dict) -> dict:
-    """The government publication a plan's rows come from (no URL: none is recorded for these documents)."""
+    """The government publication a plan's rows come from, with its address where a maintainer recorded one."""
     found = {
         "title": plan["title_zh"],
         "title_en": plan.get("title_en"),
@@ -66,6 +66,7 @@ def source(plan: dict) -> dict:
         "issuer_en": plan.get("issuer_en"),
         "doc_number": plan.get("doc_number"),
         "issue_date": plan.get("issue_date"),
+        "path": plan.get("source_url"),
         "file": f"datasets/sources/{plan['source_file']}",
         "sha256": plan.get("source_sha256"),
     }

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
 from . import query
-from .downloads import csv_bytes
+from .csvfile import csv_bytes
 from .translate import CJK, Translations, has_chinese
 
 LANGS = ("zh", "en")

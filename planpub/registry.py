@@ -17,7 +17,7 @@ from .schema import check_value, field_names
 
 PLACEHOLDER = "TODO"
 # `plans` fields the build derives from the document itself; a registry entry cannot set them.
-DERIVED = ("plan_id", "source_file", "source_sha256", "script", "title_en", "issuer_en", "region_en")
+DERIVED = ("plan_id", "source_file", "source_sha256", "source_encoding", "script", "title_en", "issuer_en", "region_en")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
 REQUIRED = ("plan_id", "source", "level")

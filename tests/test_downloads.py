@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 import yaml
 
-from planpub import cache, downloads
+from planpub import cache, csvfile, downloads
 from planpub.background import Background
 from planpub.config import load_yaml
 from planpub.package import format_value
@@ -74,7 +74,7 @@ def texts(built):
     ],
 )
 def test_formula_like_text_gets_a_leading_apostrophe_and_numbers_and_lone_signs_do_not(cell, neutralised):
-    assert downloads.neutralise(cell) == neutralised
+    assert csvfile.neutralise(cell) == neutralised
 
 
 def test_every_package_has_every_format_at_its_stable_path(built):
@@ -92,7 +92,7 @@ def test_catalog_csv_with_bom_parquet_json_and_xlsx_hold_the_same_rows_as_the_pa
     assert book.sheetnames == list(RESOURCES)
     db = duckdb.connect()
     for resource in RESOURCES:
-        expected = [[downloads.neutralise(c) for c in row] for row in record_rows(package, resource)]
+        expected = [[csvfile.neutralise(c) for c in row] for row in record_rows(package, resource)]
         exact = record_rows(package, resource)
         raw = (folder / f"{resource}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbfplan_id,"), "CSV must be UTF-8 with a BOM"

@@ -63,6 +63,7 @@ def extract_plan(doc: Document, plan: dict) -> Row:
         period_end=plan.get("period_end"),
         source_file=doc.path.name,
         source_sha256=doc.sha256,
+        source_url=plan.get("source_url"),
         source_encoding=doc.encoding,
         script=doc.script,
     )
