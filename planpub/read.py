@@ -154,12 +154,12 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     if decoded:
         codec, text = next(iter(decoded.items()))
         return text, codec
-    line = data[: first_error.start].count(b"\n") + 1
-    raise PlanError(
-        f"neither UTF-8, GB18030 nor Big5 (byte 0x{data[first_error.start]:02x} at offset {first_error.start})",
+    raise _undecodable(
+        data,
+        first_error,
         path,
-        line,
-        hint="the file is damaged or in another encoding: convert it to UTF-8 first (e.g. iconv -f … -t UTF-8)",
+        "neither UTF-8, GB18030 nor Big5",
+        "the file is damaged or in another encoding: convert it to UTF-8 first",
     )
 
 
@@ -173,13 +173,14 @@ def _strict(data: bytes, codec: str, path: Path, what: str = "") -> str:
     except (UnicodeDecodeError, LookupError) as exc:
         if isinstance(exc, LookupError):
             raise PlanError(f"unknown encoding {codec!r} ({what})", path, hint="convert the page to UTF-8 first") from None
-        line = data[: exc.start].count(b"\n") + 1
-        raise PlanError(
-            f"not valid {codec} ({what or 'byte order mark'}): byte 0x{data[exc.start]:02x} at offset {exc.start}",
-            path,
-            line,
-            hint="the file is damaged, or its declared encoding is wrong: convert it to UTF-8 first",
-        ) from None
+        message = f"not valid {codec} ({what or 'byte order mark'})"
+        raise _undecodable(data, exc, path, message, "the file is damaged, or its declared encoding is wrong") from None
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, path: Path, message: str, hint: str) -> PlanError:
+    """One message for bytes that do not decode: the byte, its offset and its line; never replaced."""
+    line = data[: exc.start].count(b"\n") + 1
+    return PlanError(f"{message} (byte 0x{data[exc.start]:02x} at offset {exc.start})", path, line, hint=hint)
 
 
 def detect_script(text: str) -> str:

@@ -58,7 +58,10 @@ def test_an_html_page_in_its_declared_charset_gives_its_table_rows_with_spans_ex
     ("data", "message"),
     [
         ("规划".encode() + b"\xff\xff\n", "neither UTF-8, GB18030 nor Big5 (byte 0xff at offset 6)"),
-        (b'<html><meta charset="utf-8"><p>' + "规划".encode("gb18030") + b"</p></html>", "not valid utf-8 (declared charset"),
+        (
+            b'<html><meta charset="utf-8"><p>' + "规划".encode("gb18030") + b"</p></html>",
+            "not valid utf-8 (declared charset utf-8) (byte 0xb9 at offset",
+        ),
     ],
 )
 def test_bytes_that_do_not_decode_are_an_error_naming_the_offset_never_replaced(tmp_path, data, message):
