@@ -172,9 +172,3 @@ def read_header(cells: list[str], period_end: int | None = None) -> list[Column]
             columns.append(Column(cell, "other"))
     _years_to_roles(columns, period_end)
     return columns
-
-
-def has_table_roles(columns: list[Column]) -> bool:
-    """Enough for an indicator table: a name column and a value or attribute column."""
-    roles = {c.role for c in columns}
-    return "name" in roles and bool(roles & {*VALUE_ROLES, "attribute"})

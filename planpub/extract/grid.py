@@ -30,6 +30,7 @@ _HEADING = re.compile(
     r"^(第[一二三四五六七八九十百零\d]+[章节部分篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|专栏)"
 )
 _NOTE = re.compile(r"^\s*[|｜]?\s*(?:注|备注|说明|资料来源|数据来源|计算方法|指标解释)\s*\d?\s*[:：①]")
+_NOTE_ITEM = re.compile(r"^\s*(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")  # ①…, 1.…, *…: the items of a table's note
 _PROSE = re.compile(r"[。；;]|[，,].*[，,]")
 _LOOKAHEAD = 8
 # A header's first line holds one of these (cheap test before reading a line as a header).
@@ -308,7 +309,7 @@ class _TableReader:
         """Notes continue over their numbered items (①…, 1.…); the table ends after them."""
         while j < len(self.lines):
             raw_line, text = self.lines.items[j]
-            if text.strip() and not re.match(r"^\s*(?:[①-⑳]|\d{1,2}[.、．]|[*＊])", text):
+            if text.strip() and not _NOTE_ITEM.match(text):
                 break
             if text.strip():
                 self.grid.notes.append((raw_line, text.strip()))

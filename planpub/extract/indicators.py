@@ -38,7 +38,6 @@ _MEASURES = (
 # The columns of a table whose header was lost, in the order plans print them: guessed, so always warned about.
 GUESSED = ["序号", "领域", "指标", "单位", "基期", "目标", "属性"]
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[。.、．](?!\d))")
-_NOTE_ITEM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.、．]|[*＊])")
 _NOTE_SPLIT = re.compile(r"(?=[①-⑳])|[；;](?=\s*\S)|(?<=。)\s*(?=\d{1,2}[.、．])")
 
 
@@ -432,8 +431,12 @@ def extract_tables(doc: Document, plan_id: str, period_end: int | None = None) -
     lines = {line for t in tables for line in t.grid.lines}
     unread: list[Region] = []
     for region in unread_regions(numbered, lines):
-        guessed = _read_table(read_headerless(numbered, region.first, region.last), plan_id, period_end, GUESSED)
-        if region.indicator_table and guessed.rows:
+        guessed = (
+            _read_table(read_headerless(numbered, region.first, region.last), plan_id, period_end, GUESSED)
+            if region.indicator_table
+            else None
+        )  # only a region with attribute words is read with guessed columns; the others are only warned about
+        if guessed is not None and guessed.rows:
             tables.append(guessed)
         else:
             unread.append(region)
