@@ -15,7 +15,7 @@ from .background import Background
 from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
-from .extract import extract, tablereport
+from .extract import extract, tablereport, targets
 from .jobs import Submit, now
 from .page import PageWriter
 from .progress import Progress
@@ -99,7 +99,9 @@ def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
     concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
     per_plan, extract_keys = extract_all(paths, entries, previous, log)
     for entry in entries:
-        tablereport.check_tables(per_plan[entry["plan_id"]]["tables"], paths.sources / entry["source"], strict, log)
+        records = per_plan[entry["plan_id"]]
+        tablereport.check_tables(records["tables"], paths.sources / entry["source"], strict, log)
+        targets.log_dropped(records.get("targets_dropped", []), paths.sources / entry["source"], log)
     for records in per_plan.values():
         registry.link(records, concepts)
         translate(records, table, coverage)
@@ -327,6 +329,7 @@ def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) 
     for line in tablereport.describe(records["tables"]):
         log(line)
     tablereport.check_tables(records["tables"], file, strict, log)
+    targets.log_dropped(records["targets_dropped"], file, log, every=True)
     meta = package.document_descriptor(load_yaml(ROOT / "datasets" / "catalog.yaml"), records["plans"][0])
     package.validate_package(package.write_package(out, records, meta))
     counts = {r: len(records[r]) for r in RESOURCES if r not in ("plans", "corrections")}

@@ -12,6 +12,7 @@ import html
 import operator
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,20 +63,39 @@ class Document:
         """(raw line number, normalised text) pairs, in order."""
         return list(zip(self.raw_lines, self.lines, strict=True))
 
-    def paragraphs(self) -> list[Paragraph]:
-        """Prose paragraphs, with paragraphs cut by a page break (blank line mid-sentence) rejoined."""
+    def paragraphs(self, skip: frozenset[int] | set[int] = frozenset()) -> list[Paragraph]:
+        """Prose paragraphs, with paragraphs cut by a page break (blank line mid-sentence) or a hard wrap rejoined.
+
+        Raw lines in `skip` (tables, page furniture) end a paragraph and are left out.
+        """
         out: list[Paragraph] = []
         pending: Paragraph | None = None
+        wrap = self.wrap_width()
+        previous_line = 0
         for raw_line, line in self.numbered():
             text = line.strip()
+            if raw_line in skip:
+                pending = None
+                continue
             if not text:
                 continue
-            if pending is not None and _continues(pending.text, text):
+            adjacent = raw_line == previous_line + 1
+            previous_line = raw_line
+            if pending is not None and _continues(pending, text, adjacent, wrap):
                 pending.append(text, raw_line)
                 continue
             pending = Paragraph(text, [(0, raw_line)])
             out.append(pending)
         return out
+
+    def wrap_width(self) -> int:
+        """The width at which the text is hard-wrapped (the commonest length of long lines), or 0 if it is not."""
+        lengths = Counter(len(t) for t in (line.strip() for line in self.lines) if len(t) >= _WRAP_MIN)
+        if not lengths:
+            return 0
+        width = max(lengths, key=lambda n: sum(lengths[k] for k in range(n - 2, n + 1)))
+        share = sum(lengths[k] for k in range(width - 2, width + 1)) / sum(lengths.values())
+        return width if share >= _WRAP_SHARE and sum(lengths.values()) >= 5 else 0
 
 
 @dataclass
@@ -88,6 +108,11 @@ class Paragraph:
     @property
     def source_line(self) -> int:
         return self.starts[0][1]
+
+    @property
+    def last_line(self) -> str:
+        """The text of its last raw line."""
+        return self.text[self.starts[-1][0] :]
 
     def append(self, text: str, raw_line: int) -> None:
         self.starts.append((len(self.text), raw_line))
@@ -110,11 +135,24 @@ _HEADING_START = re.compile(
 _ITEM_NAME = re.compile(r"^[^。，,；：]{2,30}?(?:工程|项目|计划|行动)[。：:]")
 
 
-def _continues(previous: str, text: str) -> bool:
-    """A line continues the previous paragraph when that one stops mid-sentence (a page break cut it)."""
-    if "\t" in previous or "\t" in text or len(previous) < 20 or previous.endswith(_TERMINAL):
+# A hard-wrapped text has at least this share of its long lines within two characters of one width.
+_WRAP_MIN, _WRAP_SHARE = 16, 0.5
+# A line starting with one of these continues the one before it: `，为调整产业结构提供用水保障`.
+_CONTINUATION = tuple("，,。、；;：:）)」』”…")
+
+
+def _continues(paragraph: Paragraph, text: str, adjacent: bool, wrap: int) -> bool:
+    """A line continues the previous paragraph when that one stops mid-sentence: cut by a page break (a blank line
+    between) or by a hard wrap (the previous line fills the wrap width, or this one starts with punctuation).
+    Adjacent short lines that each end a phrase are items of a list (`…达到50%` / `每万人拥有…`): not joined."""
+    previous = paragraph.last_line
+    if "\t" in previous or "\t" in text or previous.endswith(_TERMINAL):
         return False
-    return not (_HEADING_START.match(text) or _ITEM_NAME.match(text))
+    if adjacent and text.startswith(_CONTINUATION):
+        return True
+    if len(paragraph.text) < 20 or _HEADING_START.match(text) or _ITEM_NAME.match(text):
+        return False
+    return not adjacent or (wrap > 0 and len(previous) >= wrap - 1)
 
 
 @cache

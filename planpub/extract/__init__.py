@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..read import Document
 from ..schema import Records, empty_records
 from . import indicators, metadata, outline, projects, targets
@@ -18,5 +20,7 @@ def extract(doc: Document, plan: dict) -> Records:
     not_text = tables.lines | furniture_lines(doc.numbered())  # tables and web-page furniture are not running text
     records["sections"] = outline.extract_sections(doc, plan_id, not_text)
     records["projects"], records["boxes"] = projects.extract_projects(doc, plan_id, not_text, tables.lines)
-    records["targets"] = targets.extract_targets(doc, plan_id, not_text, records["sections"], plan.get("period_start"))
+    found = targets.extract_targets(doc, plan_id, not_text, records["sections"], plan.get("period_start"))
+    records["targets"] = found.rows
+    records["targets_dropped"] = [asdict(d) for d in found.dropped]  # not published: for `extract` and the logs
     return records
