@@ -133,7 +133,7 @@ def test_mutated_real_documents_extract_or_are_refused_with_a_plan_error(tmp_pat
     read_and_extract(tmp_path_factory.mktemp("mutated"), data)
 
 
-@settings(max_examples=300)
+@settings(FUZZ, max_examples=300)
 @given(raw=st.text(max_size=30) | st.lists(st.sampled_from(TOKENS), max_size=6).map("".join))
 def test_a_parsed_cell_keeps_its_raw_text_and_has_a_value_only_with_a_comparator(raw):
     cell = parse_cell(raw)

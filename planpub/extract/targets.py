@@ -412,22 +412,22 @@ def _share_heads(named: list[_Named]) -> None:
                 one.metric = _clean(one.lead + shared)
 
 
-def _borrowed(metric: str, siblings: list[str], context: str) -> str:
+def _borrowed(metric: str, siblings: list[str], context: Callable[[], str]) -> str:
     """A bare action (`改扩建`) takes the object of a sibling (`新建幼儿园` → 改扩建幼儿园), else the subject that
     `context` (the clause before, or the sentence's label before `：`) gives."""
     if not _is_bare_verb(metric):
-        return context + metric if len(metric) <= 2 and context else metric
+        return context() + metric if len(metric) <= 2 else metric
     for other in siblings:
         action = re.match(_ACTION.pattern.rstrip("$"), other)
         if action and len(other) > action.end():
             return metric + other[action.end() :]
-    return context + metric if context else metric
+    return context() + metric
 
 
 def _subject_before(sentence: str, clause_start: int) -> str:
     """What a clause that starts with a verb is about: the object of the clause before (`发行全国统一的社会保障卡,
     力争实现覆盖…` → 社会保障卡), or the label the sentence starts with (`棚户区改造目标：…` → 棚户区改造)."""
-    head = sentence[:clause_start].rstrip("，,；; ")
+    head = sentence[max(0, clause_start - _METRIC_MAX) : clause_start].rstrip("，,；; ")  # a window: linear
     clause = re.split(r"[，,；;：:]", head)[-1] if head else ""
     if clause and (_LEADING.match(clause) or re.match(r"(?:发行|建立|健全|完善|推行|实施|建设)", clause)):
         noun = _clean(clause[clause.rfind("的") + 1 :])
@@ -547,7 +547,8 @@ def _sentence_findings(
     metrics = [n.metric for _, _, n in named]
     targets = []
     for k, (start, clause, n) in enumerate(named):
-        metric = _borrowed(n.metric, metrics[:k][::-1] + metrics[k + 1 :], _subject_before(sentence, start) or title)
+        context = lambda start=start: _subject_before(sentence, start) or title  # noqa: E731 (only when needed)
+        metric = _borrowed(n.metric, metrics[:k][::-1] + metrics[k + 1 :], context)
         hit, raw = n.hit, _raw(clause, n.hit)
         reason = unreadable(metric)
         if scope and not (hit.pre or hit.post) and not _ACTION.search(clause[: hit.start]):
