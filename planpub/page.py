@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,6 +81,55 @@ def in_words(context, value) -> str:
     return chinese(context, text)
 
 
+# English units that carry a magnitude (万人 is "10,000 persons"): the number is multiplied out exactly.
+_MAGNITUDES = {"100 million ": 10**8, "10,000 ": 10**4, "1,000 ": 10**3}
+# Units written straight after the number in both languages.
+_TIGHT_UNITS = ("%", "％", "‰", "1/10万")
+
+
+@pass_context
+def amount(context, row: dict) -> str:
+    """A text target in words: comparator, number and unit, with number agreement in English (`at least 55%`,
+    `at least once`, `1 institution`, `2 institutions`); in Chinese `不低于55%`, `90%左右`."""
+    value, unit = number(row["value"]), row["unit_zh"] or ""
+    comparator = row["comparator"] or "="
+    words = context["t"]["cmp_" + comparator]
+    if context["lang"] != "en":
+        return esc(f"{value}{unit}{words}" if comparator == "~" else f"{words}{value}{unit}")
+    return f"{esc(words)} {_english_amount(context, value, unit)}"
+
+
+def _english_amount(context, value: str, unit: str) -> str:
+    """`1 次` → once (glossary `amounts`), `1 所` → 1 institution (the singular form), `55 %` → 55%."""
+    table: Translations = context["words"]
+    if said := table.entries.get(f"{value} {unit}"):
+        return esc(said.en)
+    if not unit or unit in _TIGHT_UNITS:
+        return esc(f"{value}{unit}")
+    forms = table.forms(unit)
+    if not forms:
+        return f"{esc(value)} {in_words(context, unit)}"
+    for words, factor in _MAGNITUDES.items():  # 2750 万人 → 27,500,000 persons: exact, never rounded
+        if forms[0].startswith(words):
+            return esc(f"{_multiplied(value, factor)} {forms[0][len(words) :]}")
+    return esc(f"{value} {forms[1] if value == '1' and len(forms) > 1 else forms[0]}")
+
+
+def _multiplied(value: str, factor: int) -> str:
+    """`35.29` × 10,000 → `352,900`: exact decimal arithmetic, thousands separators, no trailing zeros."""
+    text = f"{Decimal(value) * factor:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@pass_context
+def highlighted(context, sentence: str, raw: str) -> str:
+    """The sentence (Chinese, as printed) with the target's value as printed marked: `保持…入住率<mark>90%以上</mark>`."""
+    text, mark = esc(sentence), esc(raw)
+    if mark and mark in text:
+        text = text.replace(mark, f"<mark>{mark}</mark>", 1)
+    return f'<span lang="zh">{text}</span>' if context["lang"] == "en" else text
+
+
 # A run of Chinese inside English text (晋政发〔2021〕35号, 专栏): from a Chinese character to the last one after it.
 _CJK_RUN = re.compile(rf"{CJK.pattern}(?:[\w.%/·、（）()〔〕]*{CJK.pattern})?")
 
@@ -114,6 +164,8 @@ def template_environment() -> Environment:
     env.filters["printed"] = printed
     env.filters["zh"] = chinese
     env.filters["words"] = in_words
+    env.filters["amount"] = amount
+    env.filters["highlighted"] = highlighted
     env.filters["mixed"] = mixed
     env.filters["sign"] = charts.signed
     return env

@@ -72,6 +72,10 @@ class Translations:
             return self.entries[zh].en
         return None if has_chinese(zh) else zh
 
+    def forms(self, zh: str) -> tuple[str, ...]:
+        """The grammatical forms of an entry, canonical first (a unit: plural, then singular); () if none."""
+        return self.entries[zh].forms if zh in self.entries else ()
+
     def add(self, zh: str, entry: Entry, is_term: bool) -> None:
         """Record an entry; a glossary term only sets the rendering that other entries must use."""
         known = (self.terms if is_term else self.entries).get(zh)

@@ -583,9 +583,7 @@ class Found:
     dropped: list[Dropped]
 
 
-def extract_targets(
-    doc: Document, plan_id: str, skip: set[int], sections: list[Row], period_start: int | None = None
-) -> Found:
+def extract_targets(doc: Document, plan_id: str, skip: set[int], sections: list[Row], period_start: int | None = None) -> Found:
     """Targets outside tables and furniture (`skip`) and outside review sections of the outline."""
     marks = [(s["source_line"], bool(_PAST_SECTION.search(s["title_zh"]))) for s in sections]
     previous_plan = _PLAN_NAMES.get(period_start - 5) if period_start else ""
