@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context

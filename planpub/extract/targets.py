@@ -41,7 +41,8 @@ _UNITS = (
     "年", "村落", "本", "册", "册件", "件", "位", "班", "艘", "架", "棵", "株",
 )  # fmt: skip
 # A magnitude before a unit (万人, 亿元, 万平方公里); `/10万` is a rate per 100,000 (30/10万 → unit 1/10万).
-_UNIT = rf"(?:[万亿千](?=(?:{'|'.join(sorted(_UNITS, key=len, reverse=True))})))?(?:{'|'.join(sorted(_UNITS, key=len, reverse=True))})"
+_BASE_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_UNIT = rf"(?:[万亿千](?=(?:{_BASE_UNIT})))?(?:{_BASE_UNIT})"
 _RATE_UNIT = r"/(?:10万|十万|万)"
 _CN_DIGIT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _PRE = {
@@ -405,7 +406,7 @@ def _clause_metrics(clause: str, hits: list[_Hit]) -> list[_Named]:
 
 def _share_heads(named: list[_Named]) -> None:
     """Parallel objects share their head: `2个市级和18个县级全域旅游示范区` → 市级全域旅游示范区."""
-    for one, other in zip(named, named[1:]):
+    for one, other in zip(named, named[1:], strict=False):
         if one.object and other.object and len(one.object) <= 3 and other.object[: len(one.object)] != one.object:
             shared = _distribute([one.object, other.object])[0]
             if shared != one.object:
@@ -565,10 +566,8 @@ def _in_the_past(clause: str, hit: _Hit) -> bool:
     """`已建成15个`: an achievement. Not `改扩建2个已达危房标准的殡仪馆` (after the number) nor `更新已达到报废年限的
     火化炉1个` (a relative clause, closed by 的)."""
     before = clause[: hit.start]
-    m = None
-    for m in _PAST_CLAUSE.finditer(before):
-        pass
-    return bool(m) and "的" not in before[m.end() :]
+    found = list(_PAST_CLAUSE.finditer(before))
+    return bool(found) and "的" not in before[found[-1].end() :]
 
 
 def _sentences(para: Paragraph) -> list[tuple[int, str]]:
