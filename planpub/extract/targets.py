@@ -225,7 +225,7 @@ def _ordinal_or_range_end(text: str, k: int) -> bool:
     if not last or last not in "-—~～至到":
         return False
     j = _last(text, k - 1)
-    return bool(_DIGIT.fullmatch(text[j - 1 : j]))
+    return bool(re.fullmatch(r"[\d%‰]", text[j - 1 : j]))  # 1-2所, 85%—93%
 
 
 def _not_a_number_target(text: str, m: re.Match) -> str:
@@ -237,7 +237,8 @@ def _not_a_number_target(text: str, m: re.Match) -> str:
     if m["num"] in _CN_DIGIT and (before.endswith("每") or not re.search(r"(?:至少|不少于|每)[^，,]{0,10}$", before)):
         return "a Chinese numeral outside a commitment (每…至少一所)"
     k = _last(text, num)
-    if _ordinal_or_range_end(text, k) or _RANGE_AFTER.match(text, m.end("num")):
+    range_after = _RANGE_AFTER.match(text, m.end("num")) or (unit and _RANGE_AFTER.match(text, m.end("unit")))
+    if _ordinal_or_range_end(text, k) or range_after:
         return "an ordinal, a range or a code"
     if not unit:
         return "" if near and (post or re.match(r"\s*(?:[，,。；;]|$)", text[m.end() :])) else "no unit"
@@ -416,8 +417,10 @@ def _share_heads(named: list[_Named]) -> None:
 def _borrowed(metric: str, siblings: list[str], context: Callable[[], str]) -> str:
     """A bare action (`改扩建`) takes the object of a sibling (`新建幼儿园` → 改扩建幼儿园), else the subject that
     `context` (the clause before, or the sentence's label before `：`) gives."""
+    if _CHANGE.fullmatch(metric) or (not _is_bare_verb(metric) and len(metric) <= 2):
+        return context() + metric  # `…收入增长与经济增长基本同步，年均增长6.5%左右` → 居民人均可支配收入年均增长
     if not _is_bare_verb(metric):
-        return context() + metric if len(metric) <= 2 else metric
+        return metric
     for other in siblings:
         action = re.match(_ACTION.pattern.rstrip("$"), other)
         if action and len(other) > action.end():
@@ -434,9 +437,26 @@ def _subject_before(sentence: str, clause_start: int) -> str:
         noun = _clean(clause[clause.rfind("的") + 1 :])
         if 2 < len(noun) <= 12 and not _ACTION.fullmatch(noun):
             return noun
+    if measured := re.match(rf"(?:{_LEADING.pattern[1:]})?(.{{2,24}}?(?:{'|'.join(_MEASURES)}))", clause):
+        return measured[1]  # `居民人均可支配收入增长与经济增长基本同步` → 居民人均可支配收入
     label = re.match(r"^[^，,；;：:。]{3,40}?[：:]", sentence.strip())
     pieces = [p for p in re.split(r"目标|任务|[：:]", label[0]) if p] if label else []
     return _clean(pieces[-1]) if pieces and 2 < len(pieces[-1]) <= 16 else ""
+
+
+_CHANGE = re.compile(r"(?:年均|累计|平均|同比|分别)?(?:增长|提高|下降|降低|增加|减少|提升)")
+# Sub-items a sentence gives one value each: `覆盖率城市达到100%、农村达到70%`.
+_SUB_ITEMS = ("城市", "农村", "城镇", "乡村", "城区", "男性", "女性")
+
+
+def _sub_items(named: list[_Named]) -> None:
+    """`社区养老服务设施覆盖率城市达到100%、农村达到70%` → 社区养老服务设施覆盖率（城市）, 社区养老服务设施覆盖率（农村）."""
+    for one, other in zip(named, named[1:], strict=False):
+        if other.metric in _SUB_ITEMS and one.metric.endswith(_SUB_ITEMS):
+            item = next(q for q in _SUB_ITEMS if one.metric.endswith(q))
+            base = one.metric[: -len(item)]
+            if len(base) > 2:
+                one.metric, other.metric = f"{base}（{item}）", f"{base}（{other.metric}）"
 
 
 def _is_bare_verb(metric: str) -> bool:
@@ -545,6 +565,7 @@ def _sentence_findings(
             else:
                 named.append((start, clause, n))
     _share_heads([n for _, _, n in named])
+    _sub_items([n for _, _, n in named])
     metrics = [n.metric for _, _, n in named]
     targets = []
     for k, (start, clause, n) in enumerate(named):
