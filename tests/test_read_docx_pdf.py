@@ -29,8 +29,9 @@ COMPARED = {  # what must come out the same from every format (row ids and sourc
     "targets": ("metric_zh", "comparator", "value", "unit_zh", "year", "sentence_zh"),
     "projects": ("box_no", "box_title_zh", "seq", "name_zh", "description_zh"),
 }
-# A PDF's box items are read from paragraphs rejoined by their layout; in these two the text version's own
-# reading differs (items the flattened text hides, or joins): the Word files give the text version's rows.
+# Box items read from two of the PDFs differ from the text version's (not yet resolved): in xinzhou the converter
+# prints the heading `第二节  保障措施` with one space, and the items after it are then given to the box heading
+# that follows them (专栏6.1); shanxi-2016's difference is not explained yet. Their Word files match.
 PDF_PROJECTS_DIFFER = {"xinzhou-2021-public-services", "shanxi-2016-basic-public-services"}
 
 
@@ -184,3 +185,19 @@ def test_add_copies_a_pdf_byte_for_byte_and_extract_reads_a_word_file(tmp_path):
     assert ran.returncode == 0, ran.stderr
     assert "docx" in ran.stdout and "26 indicators" in ran.stdout
     assert (out / "indicators.csv").exists()
+
+
+def test_the_source_page_of_a_pdf_shows_its_text_with_page_anchors_and_offers_the_original(tmp_path, monkeypatch):
+    from planpub import page, query
+    from planpub.config import load_yaml
+
+    name = "xinzhou-2021-public-services.pdf"
+    plan = {"plan_id": "xinzhou-pdf", "source_file": name, "source_sha256": "0" * 64, "title_zh": "忻州", "script": "simplified"}
+    monkeypatch.setattr(query, "plans", lambda db: [plan])
+    monkeypatch.setattr(query, "spans", lambda db, plan_id: {})
+    writer = page.PageWriter(None, load_yaml(ROOT / "datasets" / "ui.yaml"), tmp_path / "docs", FORMATS)
+    page.source_pages(writer)
+    assert (tmp_path / "docs" / "sources" / "raw" / name).read_bytes() == (FORMATS / name).read_bytes()
+    text = (tmp_path / "docs" / "sources" / "xinzhou-pdf.en.md").read_text(encoding="utf-8")
+    assert 'id="page-2"' in text and '<span class="where">p.2</span>' in text and "Word file or a PDF" in text
+    assert '<span class="line" id="L1"><a class="ln" href="#L1">1</a>' in text
