@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import Paths, load_yaml
 from .errors import PlanError
 from .extract.metadata import stated_number_and_date
-from .read import Document, read_document
+from .read import FORMATS, Document, read_document
 from .registry import PLACEHOLDER, check_plan_id, check_source_name
 
 _HEAD_LINES = 80
@@ -111,7 +111,7 @@ def add_plan(paths: Paths, file: Path, plan_id: str | None = None, log=print) ->
     """Copy `file` into datasets/sources/ (unchanged) and append its registry entry; returns the plan id."""
     file = Path(file)
     if not file.is_file():
-        raise PlanError("no such file", file, hint="give the path of a plan document (UTF-8 text)")
+        raise PlanError("no such file", file, hint=f"give the path of a plan document: {FORMATS}")
     name = check_source_name(file.name, (file, None))
     plan_id = check_plan_id(plan_id or slug(file.stem), (paths.registry, None))
     ids, sources = _registered(paths)

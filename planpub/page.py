@@ -23,7 +23,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
-from . import query
+from . import query, read
 from .csvfile import csv_bytes
 from .translate import CJK, Translations, has_chinese
 
@@ -329,16 +329,20 @@ def plan_pages(w: PageWriter) -> None:
 
 
 def source_pages(w: PageWriter) -> None:
-    """Each raw document published as is (/sources/FILE) and as a page with a numbered anchor per line (#L12)."""
+    """Each raw document published as is (/sources/raw/FILE) and as a page with a numbered anchor per line (#L12); a Word
+    file or PDF as its text rendering, with an anchor per paragraph or table row (#para-3, #table-1-row-2) or page (#page-4)."""
     if w.sources is None:
         return
     for plan in query.plans(w.db):
-        raw = (w.sources / plan["source_file"]).read_bytes()
+        path = w.sources / plan["source_file"]
+        raw = path.read_bytes()
         (w.docs / "sources" / "raw").mkdir(parents=True, exist_ok=True)  # apart from the pages: page.html may be a plan
         (w.docs / "sources" / "raw" / plan["source_file"]).write_bytes(raw)
-        lines = raw.decode(plan.get("source_encoding") or "utf-8").splitlines()  # as the read stage decoded it
+        text = read.rendering(raw, path)  # a Word file or PDF is shown as its text, with paragraph or page anchors
+        lines = text.lines if text else raw.decode(plan.get("source_encoding") or "utf-8").splitlines()
+        places = text.places if text else []
         spans = query.spans(w.db, plan["plan_id"])
-        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, spans=spans)
+        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, places=places, spans=spans)
 
 
 def projects(w: PageWriter) -> None:

@@ -325,7 +325,8 @@ def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) 
     doc = read_document(file)
     plan_id = "".join(c if c.isascii() and c.isalnum() else "-" for c in file.stem.lower()).strip("-") or "plan"
     records = extract(doc, {"plan_id": plan_id})  # what the document states, nothing from elsewhere
-    log(f"{file}: {doc.format}, {doc.encoding}; {sum(t['layout'] != 'not read' for t in records['tables'])} tables")
+    how = ", ".join(x for x in (doc.format, doc.encoding) if x)  # a PDF has no text encoding of its own
+    log(f"{file}: {how}; {sum(t['layout'] != 'not read' for t in records['tables'])} tables")
     for line in tablereport.describe(records["tables"]):
         log(line)
     tablereport.check_tables(records["tables"], file, strict, log)

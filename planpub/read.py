@@ -1,5 +1,9 @@
 """Stage 1, read: raw document bytes → normalised lines, each mapped back to its raw line number.
 
+The format comes from the content, not the file name: text (UTF-8, GB18030, Big5), an HTML page (`htmltext`),
+a Word file (`docxtext`) or a PDF (`pdftext`). A Word file or a PDF is read through its rendering (`rendering`):
+the text the source viewer shows, whose line numbers are the raw line numbers.
+
 Normalisation removes scraping noise without losing the way back to the source:
 traditional → simplified (OpenCC), pinyin annotations (`一(yī)`), formatting HTML tags,
 HTML entities, odd spaces, private-use characters, full-width digits and letters.
@@ -9,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import operator
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,8 +25,11 @@ from pathlib import Path
 
 from .errors import PlanError
 from .htmltext import declared_charset, html_lines, is_html
+from .rendering import Rendering
 
 MAX_BYTES = 20 * 1024 * 1024
+FORMATS = "a text file, an HTML page, a Word file (.docx) or a PDF with a text layer"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy Office file: .doc, .wps, .xls
 MAX_LINE_CHARS = 200_000
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -55,7 +64,7 @@ class Document:
     sha256: str
     script: str
     encoding: str = "utf-8"  # what the raw bytes were decoded from
-    format: str = "text"  # text or html
+    format: str = "text"  # text, html, docx or pdf
     lines: list[str] = field(default_factory=list)
     raw_lines: list[int] = field(default_factory=list)
 
@@ -166,7 +175,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     """The text and the encoding it was decoded from, strictly: a BOM or a page's declared charset first, then UTF-8,
     then GB18030 or Big5 (whichever decodes, detected when both do). Bytes that none decodes are an error."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PlanError("this is a binary file, not a text document", path, hint="give a text or HTML file")
+        raise PlanError("this is a binary file, not a text document", path, hint=f"give {FORMATS}")
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return _strict(data, codec, path), codec.removesuffix("-sig")
@@ -279,6 +288,54 @@ def normalise_line(line: str) -> str:
     return line.rstrip()
 
 
+def detect_format(data: bytes, path: Path) -> str:
+    """text, html, docx or pdf, from the bytes (magic numbers, markup); a legacy or damaged file is an error."""
+    if data.startswith(_OLE):
+        raise PlanError(
+            "this is a legacy Word (.doc) or WPS (.wps) file, which is not read",
+            path,
+            hint="open it in Word or WPS and save it as .docx, or convert it: soffice --headless --convert-to docx FILE",
+        )
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            hint = "download it again, or open it in Word or LibreOffice and save it again as .docx"
+            raise PlanError("this zip or Word (.docx) file is damaged", path, hint=hint) from None
+        if "word/document.xml" not in names:
+            raise PlanError("this is a zip file but not a Word document (no word/document.xml)", path, hint=f"give {FORMATS}")
+        return "docx"
+    return "html" if is_html(data) else "text"
+
+
+def rendering(data: bytes, path: Path) -> Rendering | None:
+    """A Word file's or a PDF's text as the source viewer shows it; None for text and HTML (shown as they are)."""
+    kind = detect_format(data, path)
+    return _render(kind, data, path) if kind in ("docx", "pdf") else None
+
+
+def _render(kind: str, data: bytes, path: Path) -> Rendering:
+    if kind == "docx":
+        from . import docxtext
+
+        return docxtext.render(data, path)
+    from . import pdftext
+
+    return pdftext.render(data, path)
+
+
+def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]:
+    """The document's format, encoding and (raw line, text) lines before normalisation."""
+    kind = detect_format(data, path)
+    if kind in ("docx", "pdf"):
+        return kind, "utf-8" if kind == "docx" else "", _render(kind, data, path).numbered
+    text, encoding = decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return kind, encoding, html_lines(text) if kind == "html" else list(enumerate(text.split("\n"), start=1))
+
+
 def read_document(path: Path) -> Document:
     """Read and normalise one raw plan document."""
     path = Path(path)
@@ -292,18 +349,14 @@ def read_document(path: Path) -> Document:
             path,
             hint="this is not a plan document, or it must be split",
         )
-    text, encoding = decode(data, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    page = is_html(data)
-    numbered = html_lines(text) if page else list(enumerate(text.split("\n"), start=1))
+    kind, encoding, numbered = _numbered(data, path)
     script = detect_script("\n".join(line for _, line in numbered))
     if script == "traditional":
         converted = _t2s().convert("\n".join(line for _, line in numbered)).split("\n")
         if len(converted) != len(numbered):
             converted = [_t2s().convert(line) for _, line in numbered]
         numbered = [(number, line) for (number, _), line in zip(numbered, converted, strict=True)]
-    doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script, encoding=encoding)
-    doc.format = "html" if page else "text"
+    doc = Document(path=path, sha256=hashlib.sha256(data).hexdigest(), script=script, encoding=encoding, format=kind)
     for number, line in numbered:
         if len(line) > MAX_LINE_CHARS:
             raise PlanError(
