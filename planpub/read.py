@@ -326,6 +326,10 @@ def _render(kind: str, data: bytes, path: Path) -> Rendering:
     return pdftext.render(data, path)
 
 
+_HAN_CHARS = re.compile("[\u3400-\u9fff]")
+_SENTENCE_HAN = 20  # a plan's web page has sentences; a page of links and menus does not
+
+
 def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]:
     """The document's format, encoding and (raw line, text) lines before normalisation."""
     kind = detect_format(data, path)
@@ -333,7 +337,17 @@ def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]
         return kind, "utf-8" if kind == "docx" else "", _render(kind, data, path).numbered
     text, encoding = decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return kind, encoding, html_lines(text) if kind == "html" else list(enumerate(text.split("\n"), start=1))
+    if kind != "html":
+        return kind, encoding, list(enumerate(text.split("\n"), start=1))
+    lines = html_lines(text)
+    if not any(len(_HAN_CHARS.findall(line)) >= _SENTENCE_HAN for _, line in lines):
+        raise PlanError(
+            f"the web page holds no plan text (no line of {_SENTENCE_HAN} Chinese characters or more)",
+            path,
+            hint="save the page that shows the plan itself, not a list, search or login page, "
+            "or download the plan's attached document (.docx or .pdf) and add that",
+        )
+    return kind, encoding, lines
 
 
 def read_document(path: Path) -> Document:

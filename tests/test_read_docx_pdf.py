@@ -120,6 +120,13 @@ BAD = {
     "damaged DOCX": (lambda tmp: _docx_bytes()[:20_000], "this zip or Word (.docx) file is damaged"),
     "DOCX without its styles": (lambda tmp: _without(_docx_bytes(), "[Content_Types].xml"), "Word (.docx) file is damaged"),
     "zip, not a Word file": (lambda tmp: _zip_without_document(), "a zip file but not a Word document"),
+    "web page without plan text": (
+        lambda tmp: (
+            '<html><head><meta charset="utf-8"><title>政务公开</title></head><body><ul><li><a href="/">首页</a></li>'
+            '<li><a href="/zwgk">政务公开</a></li><li><a href="/search">站内搜索</a></li><li>登录</li></ul></body></html>'
+        ).encode("utf-8"),
+        "the web page holds no plan text",
+    ),
     "legacy .doc or .wps": (
         lambda tmp: bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
         "legacy Word (.doc) or WPS (.wps) file",
