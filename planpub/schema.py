@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
@@ -54,43 +53,46 @@ def field_spec(resource: str, name: str) -> dict:
     return next(f for f in contract()[resource]["fields"] if f["name"] == name)
 
 
-def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "date":
-        import datetime
+@cache
+def _field(resource: str, name: str):
+    """The contract's field as a frictionless Field, whose reader checks type and constraints."""
+    from frictionless import Field
 
-        if isinstance(value, datetime.date):
-            return True
-        try:
-            datetime.date.fromisoformat(str(value))
-        except ValueError:
-            return False
-        return True
-    return True
+    return Field.from_descriptor({k: v for k, v in field_spec(resource, name).items() if k in _FIELD_KEYS})
+
+
+_FIELD_KEYS = ("name", "type", "format", "constraints")
 
 
 def check_value(resource: str, name: str, value: Any) -> str | None:
-    """Why `value` does not fit the contract's field (type and constraints), or None when it does."""
+    """Why `value` does not fit the contract's field (type and constraints), or None when it does.
+
+    frictionless' field reader decides; a value it would have to cast from text (`"55"` for a number) is refused too,
+    since curated YAML must give the value itself.
+    """
     spec = field_spec(resource, name)
     rules = spec.get("constraints", {})
     if value is None or value == "":
         return f"`{name}` is required" if rules.get("required") else None
+    _, notes = _field(resource, name).read_cell(value)
     kind = spec["type"]
-    if not _type_ok(kind, value):
+    if notes and "type" not in notes:
+        rule = next(iter(notes))
+        return f"`{name}` {_RULE_WORDS[rule]} {_rule_value(rules, rule)}, got {value!r}"
+    if notes or (isinstance(value, str) and kind not in ("string", "date")):
         return f"`{name}` must be of type {kind}, got {value!r}"
-    if "enum" in rules and value not in rules["enum"]:
-        return f"`{name}` must be one of {', '.join(map(str, rules['enum']))}, got {value!r}"
-    if "pattern" in rules and not re.fullmatch(rules["pattern"], str(value)):
-        return f"`{name}` must match {rules['pattern']}, got {value!r}"
-    if "minimum" in rules and value < rules["minimum"]:
-        return f"`{name}` must be at least {rules['minimum']}, got {value!r}"
-    if "maximum" in rules and value > rules["maximum"]:
-        return f"`{name}` must be at most {rules['maximum']}, got {value!r}"
     return None
+
+
+_RULE_WORDS = {
+    "enum": "must be one of",
+    "pattern": "must match",
+    "minimum": "must be at least",
+    "maximum": "must be at most",
+    "minLength": "must be at least this long:",
+    "maxLength": "must be at most this long:",
+}
+
+
+def _rule_value(rules: dict, rule: str) -> str:
+    return ", ".join(map(str, rules[rule])) if rule == "enum" else str(rules[rule])
