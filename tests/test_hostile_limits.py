@@ -42,6 +42,8 @@ PATTERNS = [
     "专栏",
     "养",
     "到2025年，达到95%以上",
+    "1%的医院和",  # shares in one list: each looks ahead for the list's predicate
+    "新建1所、",  # actions whose objects siblings share
 ]
 PREFIXES = ["第一章", "\t(1)", "专栏1 ", "一、", "到2025年，"]
 HANG_SECONDS = 60

@@ -76,6 +76,9 @@ _SCOPE = re.compile(r"范围包括|实施范围|范围为|共计|总计")
 _NEAR_PRE = re.compile(rf"({_PRE_RE})[^，,；;。]{{0,12}}$")
 _NEAR = 20  # the longest _NEAR_PRE match (4 + 12 characters, or one more before a final newline), with margin
 _METRIC_MAX = 48
+# How far the words after a number are read: a longer object makes a metric over _METRIC_MAX, rejected either way.
+# Every look before or after a number is a window like this, so that a long line is read in linear time.
+_WINDOW = 2 * _METRIC_MAX
 # Where the words after a number end: a list separator (和/及/与 only before the next number: `7万家行业协会商会与行政
 # 机关脱钩` is one object), never inside parentheses (`县(市、区)`).
 _AFTER_END = re.compile(r"[，,]|(?:以及|[和及与、])(?=[^，,、]{0,6}\d)")
@@ -117,6 +120,7 @@ _RADIUS = re.compile(r"[^，,。]{0,6}(?:半径|范围|圈|服务圈|生活圈|�
 _CONDITION_AFTER = re.compile(r"[^，,。；、的]{1,10}的")
 _UNBALANCED = re.compile(r"^[^(（]*[)）]")
 _LIST_ITEMS = re.compile(r"、|和|及|与|以及")
+_SEPARATOR_OR_PARENTHESIS = re.compile(r"[(（)）]|" + _AFTER_END.pattern)
 _LIST_END = re.compile(r"(?:、|和|及|与|以及)$")
 _LIST_START = re.compile(r"\s*(?:、|和|及|与|以及)")
 
@@ -300,8 +304,8 @@ def _clean(text: str) -> str:
 
 def _until_separator(text: str) -> str:
     """`text` up to the first list separator outside parentheses."""
-    depth = 0
-    for m in re.finditer(r"[(（)）]|" + _AFTER_END.pattern, text):
+    depth, text = 0, text[:_WINDOW]
+    for m in _SEPARATOR_OR_PARENTHESIS.finditer(text):
         if m[0] in "(（":
             depth += 1
         elif m[0] in ")）":
@@ -314,7 +318,7 @@ def _until_separator(text: str) -> str:
 def _after_object(clause: str, end: int) -> tuple[str, int]:
     """What follows a number up to the next list separator or number, after its last 的, and where that span ends:
     `1家具有专业水平的儿童类社会组织` → 儿童类社会组织."""
-    rest = _until_separator(clause[end:])
+    rest = _until_separator(clause[end : end + _WINDOW])
     rest = rest[: m.start()] if (m := re.search(r"\d", rest)) else rest
     words = rest.lstrip("的 ")
     return words[words.rfind("的") + 1 :][: _METRIC_MAX + 1], end + len(rest)
@@ -328,7 +332,11 @@ def _share_metric(clause: str, hits: list[_Hit], i: int, previous_end: int) -> s
     """`70%的三级医院和50%的县级综合医院开通互联网医疗服务` → 三级医院开通互联网医疗服务的比例 (and 县级综合医院…):
     the last share of the clause holds the predicate that every share before it shares."""
     subject = _share_phrase(clause, hits[i].end)
-    last = next((h for h in reversed(hits) if h.is_share and clause[h.end : h.end + 1] == "的"), hits[i])
+    last = hits[i]  # the last share of this list: the next shares joined by 和/、 (a few at most)
+    for h in hits[i + 1 : i + 6]:
+        if not (h.is_share and clause[h.end : h.end + 1] == "的" and h.start - last.end <= _WINDOW):
+            break
+        last = h
     tail = _share_phrase(clause, last.end) if last is not hits[i] else subject
     verb = _SHARE_VERB.search(tail, 1)
     predicate = tail[verb.start() :] if verb else ""
@@ -343,7 +351,7 @@ def _share_metric(clause: str, hits: list[_Hit], i: int, previous_end: int) -> s
 
 def _share_phrase(clause: str, end: int) -> str:
     """The words after `N%的` up to the next list separator, and before an alternative (或者…)."""
-    return re.split(r"或者|或是", _until_separator(clause[end:].lstrip("的")))[0]
+    return re.split(r"或者|或是", _until_separator(clause[end : end + _WINDOW].lstrip("的")))[0]
 
 
 @dataclass
@@ -444,6 +452,7 @@ def _subject_before(sentence: str, clause_start: int) -> str:
     return _clean(pieces[-1]) if pieces and 2 < len(pieces[-1]) <= 16 else ""
 
 
+_SIBLINGS = 6  # how far (in numbers) a bare action looks for a sibling's object
 _CHANGE = re.compile(r"(?:年均|累计|平均|同比|分别)?(?:增长|提高|下降|降低|增加|减少|提升)")
 # Sub-items a sentence gives one value each: `覆盖率城市达到100%、农村达到70%`.
 _SUB_ITEMS = ("城市", "农村", "城镇", "乡村", "城区", "男性", "女性")
@@ -570,23 +579,35 @@ def _sentence_findings(
     targets = []
     for k, (start, clause, n) in enumerate(named):
         context = lambda start=start: _subject_before(sentence, start) or title  # noqa: E731 (only when needed)
-        metric = _borrowed(n.metric, metrics[:k][::-1] + metrics[k + 1 :], context)
+        siblings = metrics[max(0, k - _SIBLINGS) : k][::-1] + metrics[k + 1 : k + 1 + _SIBLINGS]
+        metric = _borrowed(n.metric, siblings, context)
         hit, raw = n.hit, _raw(clause, n.hit)
         reason = unreadable(metric)
-        if scope and not (hit.pre or hit.post) and not _ACTION.search(clause[: hit.start]):
+        if scope and not (hit.pre or hit.post) and not _ACTION.search(clause[max(0, hit.start - _WINDOW) : hit.start]):
             reason = "a statement of scope (范围包括/共计…), not a target"
         if reason:
             dropped.append((start + hit.start, raw, hit.value, reason, clause.strip()))
             continue
-        comparator = _comparator(hit, masked_sentence[start : start + hit.start], metric)
-        targets.append(Target(start + hit.start, metric, comparator, hit.value, hit.unit, raw, clause.strip()))
+        comparator = _comparator(hit, masked_sentence[max(start, start + hit.start - _NEAR) : start + hit.start], metric)
+        targets.append(Target(start + hit.start, metric, comparator, hit.value, hit.unit, raw, _quoted(clause, hit)))
     return targets, dropped
+
+
+_CLAUSE_MAX = 300  # longer than any clause of a real plan: only a pathological line is cut around its number
+
+
+def _quoted(clause: str, hit: _Hit) -> str:
+    """The clause that states a target, as quoted beside it: whole, or (if absurdly long) the window around it."""
+    if len(clause) <= _CLAUSE_MAX:
+        return clause.strip()
+    return clause[max(0, hit.start - _WINDOW) : hit.end + _WINDOW].strip()
 
 
 def _in_the_past(clause: str, hit: _Hit) -> bool:
     """`已建成15个`: an achievement. Not `改扩建2个已达危房标准的殡仪馆` (after the number) nor `更新已达到报废年限的
     火化炉1个` (a relative clause, closed by 的)."""
     before = clause[: hit.start]
+    before = before[-_WINDOW:]
     found = list(_PAST_CLAUSE.finditer(before))
     return bool(found) and "的" not in before[found[-1].end() :]
 
