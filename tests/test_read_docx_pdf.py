@@ -124,7 +124,7 @@ BAD = {
         lambda tmp: (
             '<html><head><meta charset="utf-8"><title>政务公开</title></head><body><ul><li><a href="/">首页</a></li>'
             '<li><a href="/zwgk">政务公开</a></li><li><a href="/search">站内搜索</a></li><li>登录</li></ul></body></html>'
-        ).encode("utf-8"),
+        ).encode(),
         "the web page holds no plan text",
     ),
     "legacy .doc or .wps": (
