@@ -135,13 +135,12 @@ def _error_line(task, err) -> str:
     return f"{', '.join(where)}: {err.message}"
 
 
-def validate_package(path: Path) -> dict:
-    """Validate with frictionless (types, constraints, primary and foreign keys); invalid → PlanError with its messages."""
-    import frictionless
+def _opened(path: Path):
+    """The package at `path` as frictionless reads its descriptor; an invalid descriptor → PlanError with the reasons."""
     from frictionless import FrictionlessException, Package
 
     try:
-        report = Package(str(path)).validate()
+        return Package(str(path))
     except FrictionlessException as exc:
         reasons = [getattr(reason, "note", "") or reason.message for reason in exc.reasons] or [exc.error.message]
         raise PlanError(
@@ -149,6 +148,13 @@ def validate_package(path: Path) -> dict:
             path,
             hint="fix the registry entry, catalog.yaml or override that gave these values",
         ) from None
+
+
+def validate_package(path: Path) -> dict:
+    """Validate with frictionless (types, constraints, primary and foreign keys); invalid → PlanError with its messages."""
+    import frictionless
+
+    report = _opened(path).validate()
     if not report.valid:
         messages = [err.message for err in report.errors] + [_error_line(t, e) for t in report.tasks for e in t.errors]
         more = [f"… and {len(messages) - _MAX_MESSAGES} more"] if len(messages) > _MAX_MESSAGES else []
@@ -168,17 +174,44 @@ def validate_package(path: Path) -> dict:
     }
 
 
-def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict]]:
-    """Start validating the packages that were not validated before (same files, same code) with `submit`.
+def validate_catalog(catalog: Path, plans: list[Path]) -> list[dict]:
+    """Reports for every plan's package and the catalog, validating the rows once: the catalog `all` holds every
+    plan's rows under the same schema, so a plan package is valid when its descriptor is and the catalog is.
 
-    Returns a function that waits for the validation reports, cached ones included, in the order given.
+    Each plan's descriptor is read by frictionless; when the catalog has errors, the plans are validated one by one
+    so that the message names the plan whose rows break the contract.
     """
+    for path in plans:
+        _opened(path)
+    try:
+        whole = validate_package(catalog)
+    except PlanError:
+        for path in plans:
+            validate_package(path)
+        raise
+    return [_plan_report(path, whole["validator"]) for path in plans] + [whole]
+
+
+def _plan_report(path: Path, validator: str) -> dict:
+    """What frictionless reports for a valid package: its resources' rows and fields, no errors."""
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    resources = []
+    for resource in descriptor["resources"]:
+        with (path.parent / resource["path"]).open(encoding="utf-8", newline="") as f:
+            rows = sum(1 for _ in csv.reader(f)) - 1
+        resources.append({"resource": resource["name"], "rows": rows, "fields": len(resource["schema"]["fields"]), "errors": 0})
+    return {"package": path.parent.name, "valid": True, "validator": validator, "resources": resources}
+
+
+def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict]]:
+    """Start validating the packages (the plans' and, last, the catalog's) in the worker with `submit`, unless the
+    same files were validated before by the same code. Returns a function that waits for the reports, in order."""
     from . import cache
 
-    keys = [cache.VALIDATE.key(cache.tree_digest(path.parent)) for path in descriptors]
-    fresh = [(path, key) for path, key in zip(descriptors, keys, strict=True) if not cache.VALIDATE.has(key)]
-    running = {key: submit(validate_package, path) for path, key in fresh}
-    return lambda: [cache.VALIDATE.memo(key, lambda key=key: running[key].result()) for key in keys]
+    *plans, catalog = descriptors
+    key = cache.VALIDATE.key(cache.json_digest([cache.tree_digest(path.parent) for path in descriptors]))
+    running = None if cache.VALIDATE.has(key) else submit(validate_catalog, catalog, plans)
+    return lambda: cache.VALIDATE.memo(key, lambda: running.result())
 
 
 def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:

@@ -13,7 +13,7 @@ import yaml
 from planpub.background import Background
 from planpub.config import ROOT, load_yaml
 from planpub.errors import PlanError
-from planpub.package import validate_package, validated, write_packages
+from planpub.package import validate_catalog, validate_package, validated, write_packages
 from planpub.pipeline import build, extract_plan, load_registry
 from planpub.schema import RESOURCES
 
@@ -46,6 +46,28 @@ def test_committed_packages_are_byte_equal_to_what_the_pipeline_produces_from_th
 def test_there_is_one_package_per_registered_plan_and_the_catalog(built):
     registry = [entry["plan_id"] for entry in load_yaml(built.registry)["plans"]]
     assert sorted(p.name for p in built.packages.iterdir()) == sorted([*registry, "all"])
+
+
+def test_validating_the_catalog_once_reports_what_validating_every_package_does(built):
+    plans = sorted(p / "datapackage.json" for p in built.packages.iterdir() if p.name != "all")
+    catalog = built.packages / "all" / "datapackage.json"
+    assert validate_catalog(catalog, plans) == [validate_package(p) for p in plans + [catalog]]
+
+
+def test_a_catalog_whose_rows_break_the_contract_is_reported_at_the_plan_that_has_them(built, tmp_path):
+    packages = tmp_path / "packages"
+    shutil.copytree(built.packages, packages)
+    for folder in ("xinzhou-2021-public-services", "all"):  # the same bad row in the plan and in the catalog
+        table = packages / folder / "targets.csv"
+        lines = table.read_text(encoding="utf-8").split("\n")
+        k = next(i for i, line in enumerate(lines) if line.startswith("xinzhou-2021-public-services,") and ",>=," in line)
+        lines[k] = lines[k].replace(",>=,", ",maybe,", 1)
+        table.write_text("\n".join(lines), encoding="utf-8")
+    plans = sorted(p / "datapackage.json" for p in packages.iterdir() if p.name != "all")
+    with pytest.raises(PlanError) as failure:
+        validate_catalog(packages / "all" / "datapackage.json", plans)
+    assert failure.value.file.endswith("xinzhou-2021-public-services/datapackage.json"), failure.value.file
+    assert "comparator" in failure.value.message
 
 
 def test_frictionless_command_line_reports_every_package_valid(built):
