@@ -54,14 +54,11 @@ def field_spec(resource: str, name: str) -> dict:
 
 
 @cache
-def _field(resource: str, name: str):
-    """The contract's field as a frictionless Field, whose reader checks type and constraints."""
-    from frictionless import Field
+def _schema(resource: str):
+    """The resource's Table Schema as frictionless reads it: its fields' readers check type and constraints."""
+    from frictionless import Schema
 
-    return Field.from_descriptor({k: v for k, v in field_spec(resource, name).items() if k in _FIELD_KEYS})
-
-
-_FIELD_KEYS = ("name", "type", "format", "constraints")
+    return Schema.from_descriptor(table_schema(resource))
 
 
 def check_value(resource: str, name: str, value: Any) -> str | None:
@@ -74,7 +71,7 @@ def check_value(resource: str, name: str, value: Any) -> str | None:
     rules = spec.get("constraints", {})
     if value is None or value == "":
         return f"`{name}` is required" if rules.get("required") else None
-    _, notes = _field(resource, name).read_cell(value)
+    _, notes = _schema(resource).get_field(name).read_cell(value)
     kind = spec["type"]
     if notes and "type" not in notes:
         rule = next(iter(notes))
