@@ -117,13 +117,19 @@ def _text_lines(words: list[dict]) -> list[_Line]:
 
 
 def _lead(chars: list[dict]) -> float:
-    """The width of a line's first piece that a line break cannot cut: a run of Latin letters, digits and signs."""
+    """The width of a line's first piece that a line break cannot cut: a run of Latin letters (with tone marks, as
+    in a pinyin reading `(zhōng)`), digits and signs."""
     end = chars[0]["x1"]
-    for char in chars[1:] if chars[0]["text"].isascii() else ():
-        if not char["text"].isascii():
+    for char in chars[1:] if _unbreakable(chars[0]["text"]) else ():
+        if not _unbreakable(char["text"]):
             break
         end = char["x1"]
     return end - chars[0]["x0"]
+
+
+def _unbreakable(text: str) -> bool:
+    """Not a CJK character or CJK punctuation (a line may break before any of those)."""
+    return all(ord(c) < 0x2E80 for c in text)
 
 
 def _unwrap(text: str) -> str:
