@@ -165,6 +165,11 @@ def test_conditions_counts_radii_scope_the_past_and_table_debris_are_not_targets
     assert findings(sentence) == []
 
 
+def test_a_baseline_in_parentheses_and_the_year_compared_with_are_not_part_of_a_target():
+    assert findings("城镇化率达到65%（2020年为60.2%）。") == [("城镇化率", "=", 65, "%")]
+    assert findings("常住人口城镇化率比2020年提高3个百分点。") == [("常住人口城镇化率提高", "=", 3, "个百分点")]
+
+
 def test_commitments_written_with_chinese_numerals_are_kept():
     # shanxi-2021-public-services line 120
     assert findings("每个乡镇原则上至少办好一所公办中心园") == [("每个乡镇办好公办中心园", ">=", 1, "所")]

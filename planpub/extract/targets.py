@@ -38,7 +38,7 @@ _UNITS = (
     "个百分点", "百分点", "平方公里", "平方米", "立方米", "公顷", "公里", "千米", "千克", "千瓦", "万亩", "亩",
     "人次", "‰", "%", "个", "所", "家", "人", "名", "户", "套", "张", "床", "次", "岁", "元", "座", "处", "条", "项",
     "支", "类", "种", "倍", "间", "辆", "台", "部", "米", "吨", "场", "块", "区", "村", "镇", "县", "只", "批", "分",
-    "年", "村落", "本", "册", "册件", "件", "位", "班", "艘", "架", "棵", "株",
+    "微克/立方米", "毫克/升", "年", "村落", "本", "册", "册件", "件", "位", "班", "艘", "架", "棵", "株",
 )  # fmt: skip
 # A magnitude before a unit (万人, 亿元, 万平方公里); `/10万` is a rate per 100,000 (30/10万 → unit 1/10万).
 _BASE_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
@@ -93,7 +93,9 @@ _LEADING = re.compile(
     r"努力|进一步|持续|每年|全年|其中|同时|并|和|及|且|要|将|均|都|这|该|其|以及|、|与|加快|加强|大力|积极|鼓励|"
     r"引导|围绕|严格执行)+"
 )
-_TRAILING = re.compile(rf"(?:、|的|为|是|要|(?<!人)均|都|总体|分别|全部|基本|稳定|并|和|且|将|可|能|逐步|要求|({_PRE_RE}))+$")
+_TRAILING = re.compile(
+    rf"(?:、|的|为|是|要|(?<!人)均|都|总体|分别|全部|基本|稳定|并|和|且|将|可|能|逐步|要求|({_PRE_RE})(?:每人)?(?:每年)?)+$"
+)
 _ACTION = re.compile(
     r"(新建|新改建|新改厕|改扩建|建成|建设|培育|孵化|引进|创建|打造|改造|提升改造|扩建|新增|招录|培训|开工|完成|实施|"
     r"支持建设|启动建设|建立|设立|设置|配备|配齐|配建|安排|组建|评选|认定|培养|救助|资助|开展|举办|新开|新培育|发展|"
@@ -105,7 +107,7 @@ _SHARE_VERB = re.compile(
     r"落实|签约|接入|建有|有|为|是"
 )
 _COMPARATOR_WORDS = re.compile(rf"{_PRE_RE}|原则上|重点")
-_YEAR_WORDS = re.compile(r"(?:到|至)?\s*20\d\d\s*年(?:底|末)?(?:前)?")
+_YEAR_WORDS = re.compile(r"(?:到|至|比|较)?\s*20\d\d\s*年(?:底|末)?(?:前)?")
 _MEASURES = (
     "率", "比例", "比重", "占比", "数", "量", "面积", "规模", "总量", "人数", "水平", "指数", "寿命", "年限", "标准",
     "增速", "收入", "床位", "投资", "系数", "密度", "长度", "里程", "产值", "总额",
@@ -116,6 +118,7 @@ _PLAN_NAMES = {2016: "十三", 2021: "十四", 2026: "十五", 2011: "十二"}
 _PARTICLE_START = re.compile(r"^[的和及与等或并而之、]")
 _HEADER_WORDS = re.compile(r"指标|单位|属性|序号|预期性|约束性|目标值|基期|基准值|现状值|分类|备注|年份")
 _DEBRIS = re.compile(r"约束性|预期性|序号|指标性质|目标值|基期值|[_?？]|[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+_BASELINE_BEFORE = re.compile(r"[（(]\s*(?:19|20)\d\d\s*年(?:底|末)?\s*(?:为|是|达|已达|达到)?\s*$")
 _RADIUS = re.compile(r"[^，,。]{0,6}(?:半径|范围|圈|服务圈|生活圈|车程|步行)")
 _CONDITION_AFTER = re.compile(r"[^，,。；、的]{1,10}的")
 _UNBALANCED = re.compile(r"^[^(（]*[)）]")
@@ -260,6 +263,8 @@ def _not_a_number_target(text: str, m: re.Match) -> str:
         return "a condition (在…以上的)"
     if unit not in ("%", "‰") and post in ("以上", "以下", "及以上") and not near and _is_condition(text, m, before):
         return "a condition (…以上的)"
+    if _BASELINE_BEFORE.search(before):
+        return "a baseline in parentheses, not a target"
     if unit == "项" and not near:
         return "a count of listed items or checks"
     return ""
@@ -469,7 +474,7 @@ def _sub_items(named: list[_Named]) -> None:
 
 
 def _is_bare_verb(metric: str) -> bool:
-    verb = re.sub(r"^(?:计划|预计|力争)", "", metric)
+    verb = re.sub(r"^(?:计划|预计|力争|累计|每年|年均)", "", metric)
     return bool(_ACTION.fullmatch(verb) or _SHARE_VERB.fullmatch(verb) or _PRE.get(verb))
 
 
