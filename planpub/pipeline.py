@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, changelog, downloads, package, site
+from . import cache, changelog, chartfile, downloads, package, site
 from . import chart as charts
 from . import concepts as registry
 from .background import Background
@@ -236,13 +236,14 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
+    declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before any work
     with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)
         try:
-            curated = (per_plan, coverage, concepts)
+            curated = (per_plan, coverage, concepts, declarations)
             reports, log_text, write_svgs = write_packages_and_pages(
                 paths, staged, curated, catalog, released, background.submit, log
             )
@@ -277,7 +278,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
 def write_packages_and_pages(
     paths: Paths,
     staged: Staged,
-    curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
+    curated: tuple[dict[str, Records], Coverage, list[registry.Concept], list[chartfile.Declaration]],
     catalog: dict,
     released: str,
     submit: Submit,
@@ -288,7 +289,7 @@ def write_packages_and_pages(
     Returns the validation reports, the changelog text to publish (None if no value changed), and the
     function that writes the chart SVGs into the built site (they are drawn meanwhile).
     """
-    per_plan, coverage, concepts = curated
+    per_plan, coverage, concepts, declarations = curated
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
     reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
@@ -297,13 +298,16 @@ def write_packages_and_pages(
     submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
-    log("page     charts and pages")
+    ui = load_yaml(paths.datasets / "ui.yaml")
+    chartfile.check(declarations, db, ui)  # each chart's query runs, and uses only columns and words that exist
+    log(f"page     charts ({len(declarations)} kinds, from {paths.charts.name}/) and pages")
     writer = PageWriter(
         db,
-        load_yaml(paths.datasets / "ui.yaml"),
+        ui,
         staged.docs,
         paths.sources,
         {"coverage": coverage.rows(), "words": load_translations(paths.i18n)},
+        declarations,
     )
     writer.write_all()
     reports = reports()
