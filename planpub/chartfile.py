@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .config import Lines, load_yaml_lines
+from .config import ROOT, Lines, load_yaml_lines
 from .errors import PlanError
 
 # The kinds of page a chart may be drawn on, and the parameters each gives its query.
@@ -25,7 +25,7 @@ FILTERS = ("word", "signed")
 COLUMN = re.compile(r"[A-Za-z_]\w*")
 # A parameter of the query: $plan_id (DuckDB's named parameters).
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
-_SCHEMA = Path(__file__).resolve().parent.parent / "charts" / "schema.json"
+_SCHEMA = ROOT / "charts" / "schema.json"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def load(folder: Path) -> list[Declaration]:
     seen: dict[str, Declaration] = {}
     for d in declarations:
         if d.id in seen:
-            raise d.error(f"chart id {d.id!r} is declared in {seen[d.id].file.name} too", "id", hint="give each chart its own id")
+            raise d.error(f"chart id `{d.id}` is declared in {seen[d.id].file.name} too", "id", hint="give each chart its own id")
         seen[d.id] = d
     return declarations
 
@@ -114,7 +114,7 @@ def _schema_error(d: Declaration, error) -> PlanError:
         known = error.schema.get("properties", {})
         extra = next(k for k in error.instance if k not in known)
         allowed = ", ".join(known) or "none"
-        return d.error(f"unknown field {extra!r} in {where}", *path, extra, hint=f"the fields allowed here are: {allowed}")
+        return d.error(f"unknown field `{extra}` in {where}", *path, extra, hint=f"the fields allowed here are: {allowed}")
     if error.validator == "required":
         return d.error(f"{where}: {error.message}", *path, hint="add it (see charts/schema.json)")
     return d.error(f"{where}: {error.message}", *path, hint="see charts/schema.json for what this field may hold")
@@ -158,7 +158,7 @@ def _check_fields(d: Declaration, columns: set[str], ui: dict) -> None:
         for column in field_columns(spec):
             if column not in columns and f"{column}_zh" not in columns:
                 raise d.error(
-                    f"field {name!r} uses column {column!r}, which the query does not return",
+                    f"field `{name}` uses column `{column}`, which the query does not return",
                     "fields",
                     name,
                     hint=f"the query returns: {returns}",
@@ -169,7 +169,7 @@ def _check_fields(d: Declaration, columns: set[str], ui: dict) -> None:
     for path, used in used_fields(d.data):
         if used not in drawn and used not in calculated(d.data):
             raise d.error(
-                f"the chart uses field {used!r}, which `fields` does not define",
+                f"the chart uses field `{used}`, which `fields` does not define",
                 *path,
                 hint=f"define it under `fields` from the query's columns ({returns})",
             )
@@ -179,7 +179,7 @@ def _check_fields(d: Declaration, columns: set[str], ui: dict) -> None:
 
 def _check_word(d: Declaration, word: str, ui: dict, *path: object) -> None:
     if word not in ui:
-        raise d.error(f"no UI word {word!r} in datasets/ui.yaml", *path, hint="add it to datasets/ui.yaml (zh and en)")
+        raise d.error(f"no UI word `{word}` in datasets/ui.yaml", *path, hint="add it to datasets/ui.yaml (zh and en)")
 
 
 def _parts(spec) -> list[str]:
