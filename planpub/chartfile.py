@@ -76,6 +76,8 @@ def schema() -> dict:
 
 def load(folder: Path) -> list[Declaration]:
     """Every chart file of `folder` (`*.yaml`, by name), each valid against the schema and its pages' parameters."""
+    if not folder.is_dir():
+        raise PlanError("folder not found", folder, hint="the project's charts/ folder holds one file per chart kind")
     declarations = [_load_one(path) for path in sorted(folder.glob("*.yaml"))]
     seen: dict[str, Declaration] = {}
     for d in declarations:

@@ -236,9 +236,9 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before any work
     with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
+        declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)

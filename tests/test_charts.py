@@ -125,39 +125,24 @@ def _example(project: Paths) -> Path:
     return project.charts / f"{EXAMPLE}.yaml"
 
 
-def test_a_chart_file_with_an_unknown_field_names_its_line(project):
-    edit(_example(project), "pages: [plan]\n", "pages: [plan]\ncolour: red\n")
-    fails_cleanly(project, _example(project), line_number(_example(project), "colour: red"), "unknown field `colour`")
+# Each kind of bad chart file: the edit to charts/binding-expected.yaml, the text of the line the message must
+# name (and how many lines after it: a YAML parser reports where it noticed), and the words it must say.
+BAD_CHART_FILES = {
+    "unknown field": ("pages: [plan]\n", "pages: [plan]\ncolour: red\n", "colour: red", 0, "unknown field `colour`"),
+    "unknown field in a mark": ("align: left, dx: 4}", "align: left, dxx: 4}", "dxx: 4", 0, "unknown field `dxx`"),
+    "query DuckDB refuses": ("      FROM indicators\n", "      FROM indicatorz\n", "FROM indicatorz", 0, "fails in DuckDB"),
+    "column not returned": ("  count: n\n", "  count: total\n", "count: total", 0, "uses column `total`, which the query"),
+    "field not drawn": ("- {field: domain, type", "- {field: region, type", "field: region", 0, "`fields` does not define"),
+    "malformed YAML": ("pages: [plan]\n", "pages: [plan\n", "pages: [plan", 1, "malformed YAML"),
+}
 
 
-def test_an_unknown_field_deep_in_the_encoding_names_its_line(project):
-    edit(_example(project), "    - mark: {type: text, align: left, dx: 4}\n", "    - mark: {type: text, align: left, dxx: 4}\n")
-    fails_cleanly(project, _example(project), line_number(_example(project), "dxx: 4"), "unknown field `dxx`")
-
-
-def test_a_query_that_fails_in_duckdb_names_the_line_of_the_query(project):
-    edit(_example(project), "      FROM indicators\n", "      FROM indicatorz\n")
-    line = line_number(_example(project), "FROM indicatorz")
-    fails_cleanly(project, _example(project), line, "the query fails in DuckDB")
-
-
-def test_a_column_the_query_does_not_return_names_the_field_that_uses_it(project):
-    edit(_example(project), "  count: n\n", "  count: total\n")
-    line = line_number(_example(project), "count: total")
-    stderr = fails_cleanly(project, _example(project), line, "uses column `total`, which the query does not return")
+@pytest.mark.parametrize("case", BAD_CHART_FILES)
+def test_a_bad_chart_file_fails_with_one_message_at_its_line_and_the_site_untouched(project, case):
+    old, new, marked, after, words = BAD_CHART_FILES[case]
+    edit(_example(project), old, new)
+    stderr = fails_cleanly(project, _example(project), line_number(_example(project), marked) + after, words)
     assert stderr.count("error:") == 1
-
-
-def test_a_field_the_encoding_uses_that_is_not_drawn_names_its_line(project):
-    edit(_example(project), "      - {field: domain, type: nominal", "      - {field: region, type: nominal")
-    line = line_number(_example(project), "field: region")
-    fails_cleanly(project, _example(project), line, "uses field `region`, which `fields` does not define")
-
-
-def test_a_malformed_chart_file_names_the_line_of_the_problem(project):
-    edit(_example(project), "pages: [plan]\n", "pages: [plan\n")
-    line = line_number(_example(project), "pages: [plan") + 1
-    fails_cleanly(project, _example(project), line, "malformed YAML")
 
 
 def test_editing_a_chart_file_redoes_that_chart_and_shows_the_change(project):
