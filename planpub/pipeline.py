@@ -238,12 +238,11 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
     with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
-        declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)
         try:
-            curated = (per_plan, coverage, concepts, declarations)
+            curated = (per_plan, coverage, concepts)
             reports, log_text, write_svgs = write_packages_and_pages(
                 paths, staged, curated, catalog, released, background.submit, log
             )
@@ -278,7 +277,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
 def write_packages_and_pages(
     paths: Paths,
     staged: Staged,
-    curated: tuple[dict[str, Records], Coverage, list[registry.Concept], list[chartfile.Declaration]],
+    curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
     catalog: dict,
     released: str,
     submit: Submit,
@@ -289,7 +288,8 @@ def write_packages_and_pages(
     Returns the validation reports, the changelog text to publish (None if no value changed), and the
     function that writes the chart SVGs into the built site (they are drawn meanwhile).
     """
-    per_plan, coverage, concepts, declarations = curated
+    per_plan, coverage, concepts = curated
+    declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
     reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
