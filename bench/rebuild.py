@@ -30,6 +30,7 @@ PLAN_LINE = re.compile(r"^  - plan_id: (\S+)$", re.M)
 def copy_project(dest: Path, copies: int) -> Path:
     shutil.copytree(ROOT / "datasets", dest / "datasets", ignore=shutil.ignore_patterns(".packages-*"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "charts", dest / "charts")
     (dest / "planpub").symlink_to(ROOT / "planpub")  # where mkdocs.yml's hooks file and theme lie
     registry = dest / "datasets" / "plans.yaml"
     text = registry.read_text(encoding="utf-8")

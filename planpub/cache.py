@@ -117,8 +117,9 @@ def module_files(modules: tuple[str, ...], root: Path = ROOT) -> tuple[str, ...]
 
 
 def inputs(paths: Paths, options: dict) -> dict[str, str]:
-    """Every input of a build, each with its digest: the curated datasets, mkdocs.yml, the code, the options."""
+    """Every input of a build, each with its digest: the curated datasets, the charts, mkdocs.yml, the code, the options."""
     found = {f"datasets/{name}": value for name, value in tree_digests(paths.datasets, skip=OUTPUTS).items()}
+    found |= {f"charts/{name}": value for name, value in tree_digests(paths.charts).items()}
     found["mkdocs.yml"] = tree_digest(paths.root / "mkdocs.yml")
     found["code"] = code_version()
     found["options"] = json_digest(options)
@@ -263,7 +264,7 @@ PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frict
 EXTRACT = Step("extract", ("planpub.read", "planpub.extract", "planpub.curate"), ("datasets/schema.yaml",))
 VALIDATE = Step("validate", ("planpub.package",), ("datasets/schema.yaml",))
 DOWNLOADS = Step("downloads", ("planpub.downloads",), ("planpub/templates",))
-CHART_SPEC = Step("chart-spec", ("planpub.chart",))
+CHART_SPEC = Step("chart-spec", ("planpub.chart",))  # keyed by the chart's file (charts/*.yaml) and rows too
 SVG = Step("svg", ("planpub.chart",))
 JS = Step("js")  # vl-convert's JavaScript bundle: only its version (in the pins) matters
 FONT = Step("font", ("planpub.font",))

@@ -1,6 +1,10 @@
-"""Stage 7, chart: query results → Altair charts, as a Vega-Lite spec for the page and a static SVG (vl-convert).
+"""Stage 7, chart: the charts declared in `charts/` → Altair charts, as a Vega-Lite spec for the page and a static
+SVG (vl-convert).
 
-Altair is imported by the builders themselves: it takes ~0.15 s, and a rebuild finds most charts in .cache/.
+This module is the engine and knows no chart: each file of `charts/` (`planpub.chartfile` loads and checks
+them) gives a query, the fields drawn from its rows, and an encoding; `draw` runs the query with the page's
+parameters and builds the chart from the declaration, in the page's language. Altair is imported by the
+builders themselves: it takes ~0.15 s, and a rebuild finds most charts in .cache/.
 Every chart carries the rows it draws as a table, shown beside it on the page. Text is set in the site's
 CJK font (`planpub.font`), so the SVG and the page render Chinese with the same glyphs.
 """
@@ -9,16 +13,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache, partial
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import vl_convert as vlc
 
 from . import cache, font
+from .chartfile import COLUMN, PLACEHOLDER, Declaration, sql_error
 from .font import FAMILY
 from .jobs import Submit
 
@@ -43,13 +48,10 @@ _CONFIG = {
 # position in a fixed list, never by its translated name.
 GREY, BLUE, VERMILLION, GREEN = "#6b6b6b", "#0072b2", "#c45100", "#00795a"
 PALETTE = (BLUE, VERMILLION, GREEN, GREY)
-KINDS = ("indicators", "projects", "targets")  # the counts chart's categories, in colour order
+# The palette by name, as chart files name its colours (`categories`, a mark's `color`).
+COLOURS = {"blue": BLUE, "vermillion": VERMILLION, "green": GREEN, "grey": GREY}
 # Signs of the comparators for labels; the words are the UI strings cmp_<comparator>.
 SIGNS = {"=": "", ">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈"}
-# How the baseline → target chart marks a target: a floor points up the scale, a ceiling down it, an exact value
-# is a diamond. A ceiling above the baseline is therefore never drawn as an arrow of growth.
-TARGET_MARKS = {"floor": "triangle-right", "ceiling": "triangle-left", "exact": "diamond"}
-_BOUND_KIND = {">=": "floor", ">": "floor", "<=": "ceiling", "<": "ceiling", "=": "exact", "~": "exact"}
 # Width (px) of the static SVG; on the page the chart is redrawn at the width of its column.
 STATIC_WIDTH = 640
 
@@ -67,7 +69,8 @@ def _plain(value: float | int) -> str:
 
 @dataclass
 class Chart:
-    """A chart ready for a page: its name, Vega-Lite spec and the table of what it draws (the SVG comes later)."""
+    """A chart ready for a page: its name, Vega-Lite spec and the table of what it draws (the SVG comes later),
+    with the query that selected its rows, the parameters it ran with and the datasets it reads."""
 
     name: str
     title: str
@@ -75,19 +78,10 @@ class Chart:
     data: list[dict]  # the rows drawn
     table: dict  # {"columns": [header, ...], "rows": [[cell, ...], ...]}
     lang: str
-
-
-def _render(name: str, title: str, make: partial, lang: str, data: list[dict], table: dict) -> Chart:
-    """The chart's spec, from the cache when `make` (a builder and all its arguments) was built before (Altair is slow)."""
-
-    def build() -> dict:
-        spec = make()
-        spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
-        return spec
-
-    key = cache.CHART_SPEC.key(name, make.func.__name__, make.args, make.keywords, lang)
-    spec = cache.CHART_SPEC.memo(key, build)
-    return Chart(name=f"{name}-{lang}", title=title, spec=spec, data=data, table=table, lang=lang)
+    intro: str = ""
+    sql: str = ""
+    params: dict = field(default_factory=dict)
+    reads: list[str] = field(default_factory=list)  # tables of the catalog (and the registry) the query reads
 
 
 def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Callable[[Path], None]:
@@ -117,17 +111,6 @@ def _draw_svg(chart: Chart, web_font: bytes) -> str:
     spec = {**chart.spec, "config": {**chart.spec["config"], "font": family}}
     svg = vlc.vegalite_to_svg(spec, format_locale=NUMBER_LOCALE[chart.lang]).replace(family, FAMILY)
     return font.embed_in_svg(svg, web_font)
-
-
-def _in(row: dict, field: str, lang: str) -> str:
-    return (row.get(f"{field}_{lang}") or row.get(f"{field}_zh") or "") if lang == "en" else (row.get(f"{field}_zh") or "")
-
-
-def counts_by_plan(rows: list[dict], t: dict[str, str], lang: str) -> Chart:
-    """Bars in groups: how many indicators, projects and targets each plan has, one group per plan."""
-    data = [{"plan": _in(r, "title", lang), "kind": t[r["kind"]], "count": r["n"]} for r in rows]
-    table = {"columns": [t["plan"], t["kind"], t["count"]], "rows": [[d["plan"], d["kind"], d["count"]] for d in data]}
-    return _render("counts-by-plan", t["chart_counts_title"], partial(_counts_chart, data, t), lang, data, table)
 
 
 def _spec(chart: alt.TopLevelMixin, description: str) -> dict:
@@ -166,199 +149,206 @@ def _numbered(data: list[dict], field: str) -> list[dict]:
     return [{**d, "order": first[d[field]]} for d in data]
 
 
-def _counts_chart(data: list[dict], t: dict[str, str]) -> dict:
-    """One row per plan, its name above its bars: the plot keeps the whole width of a phone for the bars."""
-    import altair as alt
-
-    kinds = [t[k] for k in KINDS]
-    base = alt.Chart().encode(
-        y=alt.Y("kind:N", title=None, sort=kinds),
-        x=alt.X("count:Q", title=t["count"]),
-        tooltip=[
-            alt.Tooltip("plan:N", title=t["plan"]),
-            alt.Tooltip("kind:N", title=t["kind"]),
-            alt.Tooltip("count:Q", title=t["count"], format=","),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(PALETTE[: len(kinds)])), legend=None)
-    )
-    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    layered = alt.layer(bars, labels, data=alt.Data(values=_numbered(data, "plan"))).properties(width=STATIC_WIDTH)
-    chart = layered.facet(row=_rows_by("plan"), title=t["chart_counts_title"])
-    return _spec(chart, t["chart_counts_title"])
-
-
-def _indicator_rows(rows: list[dict], t: dict[str, str], lang: str) -> list[dict]:
-    data = []
-    for r in rows:
-        unit = _in(r, "unit", lang)
-        name = _in(r, "name", lang) + (f" ({_in(r, 'sub_item', lang)})" if r.get("sub_item_zh") else "")
-        bound = r.get("bound") or r["target_comparator"] or "="
-        qualifier = r.get("target_qualifier")
-        words = t.get(f"qualifier_{qualifier}", qualifier) if qualifier else ""
-        target = signed(bound, r["target_value"]) + (f" ({words})" if words else "")
-        data.append(
-            {
-                "domain": _in(r, "domain", lang) or t["no_domain"],
-                "indicator": f"{name} ({unit})" if unit else name,
-                "baseline": r["baseline_value"],
-                "target": r["target_value"],
-                "baseline_label": f"{r['baseline_year'] or ''} {_plain(r['baseline_value'])}".strip(),
-                "target_label": f"{r['target_year'] or ''} {target}".strip(),
-                "bound": t[f"cmp_{bound}"],
-                "mark": t[f"target_{_BOUND_KIND[bound]}"],
-            }
-        )
-    return data
-
-
-def _series(t: dict[str, str]) -> list[str]:
-    """The legend of the baseline → target chart: the baseline, then the three kinds of target."""
-    return [t["baseline"], *(t[f"target_{kind}"] for kind in TARGET_MARKS)]
-
-
-def _domain_chart(rows: list[dict], domain: str, t: dict[str, str]) -> alt.FacetChart:
-    """One row per indicator, each on its own scale from zero in its own unit: units never share an axis.
-
-    Above each row its values as printed (baseline at the left edge, target with its sign at the right edge),
-    so that no label runs out of a narrow chart; below them the baseline point and the target mark.
-    """
-    import altair as alt
-
-    x = alt.X(
-        "baseline:Q",
-        axis=alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None),
-        scale=alt.Scale(zero=True, nice=False, padding=10),
-    )
-    tooltip = [
-        alt.Tooltip("indicator:N", title=t["name"]),
-        alt.Tooltip("baseline_label:N", title=t["baseline"]),
-        alt.Tooltip("target_label:N", title=t["target"]),
-        alt.Tooltip("bound:N", title=t["comparator"]),
-    ]
-    series = _series(t)
-    legend = alt.Legend(columns=2)  # four entries do not fit a phone's width in one line
-    color = alt.Color("mark:N", scale=alt.Scale(domain=series, range=[GREY, BLUE, BLUE, BLUE]), title=None, legend=legend)
-    shape = alt.Shape(
-        "mark:N", scale=alt.Scale(domain=series, range=["circle", *TARGET_MARKS.values()]), title=None, legend=legend
-    )
-    rule = alt.Chart().mark_rule(color="#b0b0b0", strokeWidth=2, strokeDash=[4, 3]).encode(x=x, x2="target:Q", y=alt.value(30))
-    point = alt.Chart().mark_point(filled=True, size=100, opacity=1)
-    baseline = point.encode(x=x, y=alt.value(30), color=color, shape=shape, tooltip=tooltip)
-    baseline = baseline.transform_calculate(mark=json.dumps(series[0]))
-    target = point.encode(x=alt.X("target:Q"), y=alt.value(30), color=color, shape=shape, tooltip=tooltip)
-    start_label = alt.Chart().mark_text(align="left", color=GREY).encode(x=alt.value(0), y=alt.value(10), text="baseline_label:N")
-    end_label = (
-        alt.Chart()
-        .mark_text(align="right", color=BLUE, fontWeight="bold")
-        .encode(x=alt.value("width"), y=alt.value(10), text="target_label:N")
-    )
-    layered = alt.layer(rule, baseline, target, start_label, end_label, data=alt.Data(values=rows))
-    layered = layered.properties(width=STATIC_WIDTH, height=40)
-    return layered.facet(row=_rows_by("indicator"), title=domain).resolve_scale(x="independent")
-
-
-def baseline_to_target(plan_id: str, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
-    """Baseline → target of every indicator with two comparable numbers, grouped by domain, each on its own scale."""
-    data = _indicator_rows(rows, t, lang)
-    table = {
-        "columns": [t["domain"], t["name"], t["baseline"], t["target"], t["comparator"]],
-        "rows": [[d["domain"], d["indicator"], d["baseline_label"], d["target_label"], d["bound"]] for d in data],
-    }
-    make = partial(_indicators_chart, data, t)
-    return _render(f"{plan_id}-baseline-target", t["chart_indicators_title"], make, lang, data, table)
-
-
-def _indicators_chart(data: list[dict], t: dict[str, str]) -> dict:
-    """One facet chart per domain, stacked; each is the frame's empty domain chart given the domain's rows and title."""
-    spec = json.loads(_indicators_frame(json.dumps(t, sort_keys=True)))
-    (empty,) = spec.pop("vconcat")
-    for key in ("data", "datasets"):  # Altair lifts the empty rows of a lone part to the top
-        spec.pop(key, None)
-    domains = list(dict.fromkeys(d["domain"] for d in data))
-    rows = {domain: [d for d in data if d["domain"] == domain] for domain in domains}
-    spec["vconcat"] = [
-        {**copy.deepcopy(empty), "data": {"values": _numbered(rows[domain], "indicator")}, "title": domain} for domain in domains
-    ]
-    return spec
-
-
-@lru_cache(maxsize=4)
-def _indicators_frame(t_json: str) -> str:
-    """The baseline → target chart with one empty, untitled domain, as JSON; built once per language.
-
-    Altair deep-copies a chart at every chained call, which made building these specs as slow as drawing
-    them (~0.2 s a chart); a domain's chart differs from the empty one only by its rows and its title.
-    """
-    import altair as alt
-
-    t = json.loads(t_json)
-    frame = alt.vconcat(_domain_chart([], "", t), title=t["chart_indicators_title"]).resolve_scale(color="shared", shape="shared")
-    return json.dumps(_spec(frame, t["chart_indicators_title"]))
-
-
 def spec_json(chart: Chart) -> str:
     """The spec as JSON safe to place inside a <script> element."""
     text = json.dumps(chart.spec, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def concept_comparison(concept: dict, rows: list[dict], t: dict[str, str], lang: str) -> Chart:
-    """Baseline and target of every plan that sets one concept, on one axis in the concept's unit.
+# --- the engine: a declaration, the page's parameters and language → a Chart -----------------------------------
 
-    Only rows the query marked `plotted` (same unit and basis) with a number are drawn; the page lists the others.
+
+def run(declaration: Declaration, db, params: dict) -> list[dict]:
+    """The rows of a chart's query for one page (parameters by name: plan_id, concept_id)."""
+    import duckdb
+
+    used = {name: params[name] for name in declaration.params}
+    try:
+        cursor = db.execute(declaration.sql, used)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    except duckdb.Error as exc:  # one message naming the query's line (chartfile.check ran it with NULLs only)
+        raise sql_error(declaration, exc) from None
+
+
+def chart_name(declaration: Declaration, params: dict) -> str:
+    """The chart's name on one page (its anchor and the name of its SVG and CSV files), without the language."""
+    pattern = declaration.data.get("name") or "-".join([*(f"{{{p}}}" for p in params), "{id}"])
+    return pattern.format(**params, id=declaration.id)
+
+
+def draw(
+    declaration: Declaration, rows: list[dict], params: dict, subject: dict, t: dict[str, str], lang: str, reads: list[str]
+) -> Chart | None:
+    """The chart of `rows` (the query's, for this page) in language `lang`; None when the query found nothing.
+
+    `subject` is what the page is about (a plan's or a concept's row): the declaration's own texts may name its
+    fields ({name}, {unit}) beside the UI words ({t.count}).
     """
-    data = []
-    plotted = [r for r in rows if r["plotted"]]
-    per_plan = Counter(r["plan_id"] for r in plotted)
-    for r in plotted:
-        who = _in(r, "title", lang) + (f" ({t['line']} {r['source_line']})" if per_plan[r["plan_id"]] > 1 else "")
-        for series, year, value, comparator in (
-            ("baseline", r["baseline_year"], r["baseline_value"], "="),
-            ("target", r["target_year"], r["target_value"], r.get("bound") or r["comparator"]),
-        ):
-            if value is not None:
-                data.append(
-                    {
-                        "plan": who,
-                        "row": f"{r['plan_id']}:{r['source_line']}",
-                        "series": t[series],
-                        "year": str(year or ""),
-                        "value": value,
-                        "label": signed(comparator, value),
-                        "line": r["source_line"],
-                    }
-                )
-    unit = concept[f"unit_{lang}"]
-    title = concept[f"name_{lang}"]
-    table = {
-        "columns": [t["plan"], t["kind"], t["year"], f"{t['value']} ({unit})", t["line"]],
-        "rows": [[d["plan"], d["series"], d["year"], d["label"], d["line"]] for d in data],
-    }
-    make = partial(_concept_chart, data, t, title, unit)
-    return _render(f"concept-{concept['concept_id']}", title, make, lang, data, table)
+    if not rows:
+        return None
+    d = declaration.data
+    context = {**subject, **params}
+    title = fill(d["title"][lang], context, t, lang)
+    fields = d["fields"]
+    data = [{name: field_value(spec, row, t, lang) for name, spec in fields.items()} for row in rows]
+    headers = [fill(column["header"], context, t, lang) for column in d["table"]]
+    table = {"columns": headers, "rows": [[item[column["field"]] for column in d["table"]] for item in data]}
+    layout = filled(d["chart"], context, t, lang)
+    name = chart_name(declaration, params)
+
+    def build() -> dict:
+        spec = _spec_with_rows(json.loads(_frame(json.dumps(layout, sort_keys=True), title)), layout, data)
+        spec["usermeta"] = {"formatLocale": vlc.get_format_locale(NUMBER_LOCALE[lang])}
+        return spec
+
+    spec = cache.CHART_SPEC.memo(cache.CHART_SPEC.key(name, d, layout, title, data, lang), build)
+    intro = fill(d["intro"][lang], context, t, lang) if "intro" in d else ""
+    return Chart(f"{name}-{lang}", title, spec, data, table, lang, intro, declaration.sql, dict(params), reads)
 
 
-def _concept_chart(data: list[dict], t: dict[str, str], title: str, unit: str) -> dict:
-    """One row per plan row, the plan's name above it; all rows share the concept's axis."""
+# Relations a query may read: the catalog's tables (the resources of the packages), the indicator registry, and
+# views over them (planpub.query) with the tables they read.
+def reads(sql: str, tables: set[str], views: dict[str, tuple[str, ...]]) -> list[str]:
+    """The tables and views of the catalog a query names after FROM or JOIN, a view replaced by what it reads."""
+    named = dict.fromkeys(m.lower() for m in re.findall(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", sql, re.I))
+    found: dict[str, None] = {}
+    for name in named:
+        for table in views.get(name, (name,)):
+            if table in tables:
+                found[table] = None
+    return list(found)
+
+
+def _value(row: dict, name: str, lang: str):
+    """A column's value; a column named in two languages (`title_zh`, `title_en`) in the page's language, else Chinese."""
+    if name in row:
+        return row[name]
+    if lang == "en" and row.get(f"{name}_en"):
+        return row[f"{name}_en"]
+    return row.get(f"{name}_zh")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return _plain(value) if isinstance(value, float | int) and not isinstance(value, bool) else str(value)
+
+
+def fill(template: str, row: dict, t: dict[str, str], lang: str) -> str:
+    """A text with its placeholders filled: {t.key} a UI word; {column} a value; {column|word[:prefix]} the UI word
+    named by the value (the value itself when there is none); {column|signed:comparator} the value with its sign."""
+    return _fill(template, row, t, lang)[0]
+
+
+def _fill(template: str, row: dict, t: dict[str, str], lang: str) -> tuple[str, bool]:
+    """The filled text, and whether any column it names has a value (a part whose columns are all empty is left out)."""
+    found = False
+
+    def one(m: re.Match) -> str:
+        nonlocal found
+        name, how, arg = m["name"], m["filter"], m["arg"] or ""
+        if name.startswith("t."):
+            return t[name[2:]]
+        value = _value(row, name, lang)
+        if value is None or value == "":
+            return ""
+        found = True
+        if how == "word":
+            return t.get(f"{arg}{value}", str(value))
+        if how == "signed":
+            return signed(row.get(arg), value)
+        return _text(value)
+
+    text = PLACEHOLDER.sub(one, template)
+    has_columns = any(not m["name"].startswith("t.") for m in PLACEHOLDER.finditer(template))
+    return text, found or not has_columns
+
+
+def field_value(spec, row: dict, t: dict[str, str], lang: str):
+    """One drawn field of one row: a column's value as is, or a text (its parts whose columns are empty left out)."""
+    if isinstance(spec, str) and COLUMN.fullmatch(spec):
+        return row.get(spec)
+    if isinstance(spec, dict):
+        return field_value(spec["text"], row, t, lang) or t[spec["otherwise"]]
+    parts = [spec] if isinstance(spec, str) else spec
+    return "".join(text for text, kept in (_fill(part, row, t, lang) for part in parts) if kept)
+
+
+def filled(node, context: dict, t: dict[str, str], lang: str):
+    """The chart block of a declaration with every text filled and every category given its colour or shape."""
+    if isinstance(node, dict):
+        out = {key: filled(value, context, t, lang) for key, value in node.items() if key != "categories"}
+        if "categories" in node:
+            out["scale"] = {**out.get("scale", {}), **_categories(node["categories"], t)}
+        return out
+    if isinstance(node, list):
+        return [filled(item, context, t, lang) for item in node]
+    return fill(node, context, t, lang) if isinstance(node, str) else node
+
+
+def _categories(categories: list | dict, t: dict[str, str]) -> dict:
+    """A scale from categories named by UI words: domain in the declared order, each with its colour or shape
+    (palette colours by name; a plain list takes the palette in order). Colours never depend on the language."""
+    if isinstance(categories, list):
+        return {"domain": [t[k] for k in categories], "range": list(PALETTE[: len(categories)])}
+    return {"domain": [t[k] for k in categories], "range": [COLOURS.get(v, v) for v in categories.values()]}
+
+
+@lru_cache(maxsize=64)
+def _frame(layout_json: str, title: str) -> str:
+    """The chart built with Altair without its rows, as JSON (rows are put in by `_spec_with_rows`).
+
+    Altair deep-copies a chart at every chained call, which made building specs as slow as drawing them
+    (~0.2 s a chart); a chart differs from its empty frame only by its rows (and, in panels, their titles).
+    """
     import altair as alt
 
-    series = [t["baseline"], t["target"]]
-    base = alt.Chart().encode(x=alt.X("value:Q", title=f"{t['value']} ({unit})", scale=alt.Scale(zero=False, padding=12)))
-    # a grey line from each row's baseline to its target, under the points
-    path = base.mark_line(color="#9e9e9e").encode(detail="row:N")
-    points = base.mark_point(filled=True, size=90, opacity=1).encode(
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=[GREY, BLUE])),
-        shape=alt.Shape("series:N", title=None, scale=alt.Scale(domain=series, range=["circle", "diamond"])),
-        tooltip=[
-            alt.Tooltip("plan:N", title=t["plan"]),
-            alt.Tooltip("series:N", title=t["kind"]),
-            alt.Tooltip("year:N", title=t["year"]),
-            alt.Tooltip("label:N", title=t["value"]),
-            alt.Tooltip("line:Q", title=t["line"]),
-        ],
-    )
-    labels = base.mark_text(dy=-12, color="#333333").encode(text="label:N")
-    layered = alt.layer(path, points, labels, data=alt.Data(values=_numbered(data, "plan")))
-    return _spec(layered.properties(width=STATIC_WIDTH, height=40).facet(row=_rows_by("plan"), title=title), title)
+    layout = json.loads(layout_json)
+    layers = [_layer(layer, layout.get("encoding", {})) for layer in layout["layers"]]
+    sized = {"width": STATIC_WIDTH, **({"height": layout["height"]} if "height" in layout else {})}
+    chart = alt.layer(*layers, data=alt.Data(values=[])).properties(**sized)
+    inner_title = "" if "panels" in layout else title
+    if "rows" in layout:
+        chart = chart.facet(row=_rows_by(layout["rows"]["field"]), title=inner_title)
+        if layout["rows"].get("resolve"):
+            chart = chart.resolve_scale(**layout["rows"]["resolve"])
+    else:
+        chart = chart.properties(title=inner_title)
+    if "panels" in layout:
+        chart = alt.vconcat(chart, title=title)
+        if layout["panels"].get("resolve"):
+            chart = chart.resolve_scale(**layout["panels"]["resolve"])
+    spec = _spec(chart, title)
+    for key in ("data", "datasets"):  # Altair lifts the empty rows to the top
+        spec.pop(key, None)
+    return json.dumps(spec)
+
+
+def _spec_with_rows(spec: dict, layout: dict, data: list[dict]) -> dict:
+    """The frame given its rows: numbered for the facet's order; in panels, one copy of the panel per value."""
+    rows_field = layout.get("rows", {}).get("field")
+
+    def values(items: list[dict]) -> dict:
+        return {"values": _numbered(items, rows_field) if rows_field else items}
+
+    if "panels" not in layout:
+        return {**spec, "data": values(data)}
+    (empty,) = spec.pop("vconcat")
+    by = layout["panels"]["field"]
+    panels = list(dict.fromkeys(d[by] for d in data))
+    spec["vconcat"] = [
+        {**copy.deepcopy(empty), "data": values([d for d in data if d[by] == panel]), "title": panel} for panel in panels
+    ]
+    return spec
+
+
+def _layer(layer: dict, shared: dict) -> alt.Chart:
+    """One layer of marks: its mark (palette colours by name), the shared channels and its own, fixed fields."""
+    import altair as alt
+
+    mark = {key: COLOURS.get(value, value) if key == "color" else value for key, value in layer["mark"].items()}
+    chart = alt.Chart(mark=alt.MarkDef(**mark)).encode(**{**shared, **layer.get("encoding", {})})
+    if layer.get("calculate"):
+        chart = chart.transform_calculate(**{name: json.dumps(text) for name, text in layer["calculate"].items()})
+    return chart

@@ -49,6 +49,10 @@ class Paths:
         return self.datasets / "CHANGELOG.yaml"
 
     @property
+    def charts(self) -> Path:
+        return self.root / "charts"
+
+    @property
     def site(self) -> Path:
         return self.root / "site"
 

@@ -23,8 +23,10 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from . import chart as charts
-from . import query, read
+from . import chartfile, query, read
+from .config import ROOT
 from .csvfile import csv_bytes
+from .schema import RESOURCES
 from .translate import CJK, Translations, has_chinese
 
 LANGS = ("zh", "en")
@@ -168,6 +170,7 @@ def template_environment() -> Environment:
     env.filters["highlighted"] = highlighted
     env.filters["mixed"] = mixed
     env.filters["sign"] = charts.signed
+    env.filters["lines"] = lambda text: "\n".join(esc(line) for line in str(text).splitlines())  # escaped, lines kept
     return env
 
 
@@ -181,8 +184,18 @@ def bilingual(row: dict, field: str, lang: str) -> str:
 class PageWriter:
     """Writes every page of the site into a docs folder."""
 
-    def __init__(self, db, ui: dict[str, dict[str, str]], docs: Path, sources: Path | None = None, facts: dict | None = None):
+    def __init__(
+        self,
+        db,
+        ui: dict[str, dict[str, str]],
+        docs: Path,
+        sources: Path | None = None,
+        facts: dict | None = None,
+        declarations: list[chartfile.Declaration] | None = None,
+    ):
         self.db, self.docs, self.sources, self.env = db, docs, sources, template_environment()
+        # The charts of charts/ (loaded and checked by the pipeline; the project's own when not given).
+        self.declarations = chartfile.load(ROOT / "charts") if declarations is None else declarations
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
         # What the build knows beyond the packages (validation reports, translation coverage, the curated
         # translations of datasets/i18n/ as `words`), for the About page and the English pages.
@@ -226,6 +239,22 @@ class PageWriter:
             listed = [*lead, *chunk] if number == 1 else chunk
             self.both(template, page_path, pager=pager, first=number == 1, **{name: listed}, **context)
 
+    def charts_for(self, page: str, params: dict | None = None, subject: dict | None = None) -> dict[str, list[dict]]:
+        """Every chart declared for this kind of page (home, plan, concept), drawn for this page in each language,
+        as `chart.md.j2` needs them; a chart whose query finds nothing for the page is left out."""
+        params = params or {}
+        drawn: dict[str, list[dict]] = {lang: [] for lang in LANGS}
+        for declaration in self.declarations:
+            if page not in declaration.data["pages"]:
+                continue
+            rows = charts.run(declaration, self.db, params)
+            reads = charts.reads(declaration.sql, {*RESOURCES, "concepts"}, query.VIEWS)
+            for lang in LANGS:
+                chart = charts.draw(declaration, rows, params, subject or {}, self.ui[lang], lang, reads)
+                if chart:
+                    drawn[lang].append(self.chart(chart))
+        return drawn
+
     def chart(self, chart: charts.Chart) -> dict:
         """Note the chart for its static SVG (drawn once the site font is known) and write its data as CSV
         (the table shown under it, UTF-8 with BOM like every download); returns what `chart.md.j2` needs."""
@@ -236,7 +265,8 @@ class PageWriter:
         (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (self.docs / f"{rel}.csv").write_bytes(csv_bytes(columns, rows))
         files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
-        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files}
+        made = {"intro": chart.intro, "sql": chart.sql, "params": chart.params, "reads": chart.reads}
+        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files, **made}
 
     def changelog(self, history: list[dict]) -> None:
         """The Changelog page: each release summarised per plan in words, its field diff collapsed beneath."""
@@ -296,9 +326,9 @@ PageType = Callable[[PageWriter], None]
 
 def home(w: PageWriter) -> None:
     figures, plans = query.headline(w.db), query.plans(w.db)
+    drawn = w.charts_for("home")
     for lang in LANGS:
-        drawn = w.chart(charts.counts_by_plan(query.counts_by_plan(w.db), w.ui[lang], lang))
-        w.write("home.md.j2", "index", lang, figures=figures, plans=plans, chart=drawn)
+        w.write("home.md.j2", "index", lang, figures=figures, plans=plans, charts=drawn[lang])
 
 
 def plans(w: PageWriter) -> None:
@@ -310,7 +340,6 @@ def plan_pages(w: PageWriter) -> None:
     for plan in query.plans(w.db):
         plan_id = plan["plan_id"]
         indicators = query.indicators(w.db, plan_id)
-        comparable = [i for i in indicators if query.comparable(i)]
         context = {
             "plan": plan,
             "indicators": indicators,
@@ -323,9 +352,9 @@ def plan_pages(w: PageWriter) -> None:
             "tables": query.tables(w.db, plan_id),
         }
         context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
+        drawn = w.charts_for("plan", {"plan_id": plan_id}, plan)
         for lang in LANGS:
-            drawn = w.chart(charts.baseline_to_target(plan_id, comparable, w.ui[lang], lang)) if comparable else None
-            w.write("plan.md.j2", f"plans/{plan_id}", lang, chart=drawn, **context)
+            w.write("plan.md.j2", f"plans/{plan_id}", lang, charts=drawn[lang], **context)
 
 
 def source_pages(w: PageWriter) -> None:
@@ -376,13 +405,11 @@ def concepts(w: PageWriter) -> None:
 
 def concept_page(w: PageWriter, concept_id: str) -> None:
     concept, found = query.concept(w.db, concept_id), query.concept_rows(w.db, concept_id)
-    drawable = not concept["scales_with_size"] and any(
-        r["plotted"] and (r["baseline_value"] is not None or r["target_value"] is not None) for r in found
-    )
     flags = query.less_ambitious(w.db, concept_id)
+    drawn = w.charts_for("concept", {"concept_id": concept_id}, concept)
     for lang in LANGS:
-        drawn = w.chart(charts.concept_comparison(concept, found, w.ui[lang], lang)) if drawable else None
-        w.write("concept.md.j2", f"indicators/{concept_id}", lang, concept=concept, rows=found, chart=drawn, flags=flags)
+        page = {"concept": concept, "rows": found, "charts": drawn[lang], "flags": flags}
+        w.write("concept.md.j2", f"indicators/{concept_id}", lang, **page)
 
 
 # Every page type, in build order. The Downloads and data-quality pages come from `PageWriter.data_pages`,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, changelog, downloads, package, site
+from . import cache, changelog, chartfile, downloads, package, site
 from . import chart as charts
 from . import concepts as registry
 from .background import Background
@@ -291,6 +291,7 @@ def write_packages_and_pages(
     function that writes the chart SVGs into the built site (they are drawn meanwhile).
     """
     per_plan, coverage, concepts = curated
+    declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
     reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
@@ -299,13 +300,16 @@ def write_packages_and_pages(
     submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
-    log("page     charts and pages")
+    ui = load_yaml(paths.datasets / "ui.yaml")
+    chartfile.check(declarations, db, ui)  # each chart's query runs, and uses only columns and words that exist
+    log(f"page     charts ({len(declarations)} kinds, from {paths.charts.name}/) and pages")
     writer = PageWriter(
         db,
-        load_yaml(paths.datasets / "ui.yaml"),
+        ui,
         staged.docs,
         paths.sources,
         {"coverage": coverage.rows(), "words": load_translations(paths.i18n)},
+        declarations,
     )
     writer.write_all()
     reports = reports()

@@ -1,4 +1,5 @@
-"""Stage 6, query: load every package into an in-memory DuckDB; every number on the site is a SQL query here."""
+"""Stage 6, query: load every package into an in-memory DuckDB; every number on the site is a SQL query here
+(the charts' queries are in their files, in charts/)."""
 
 from __future__ import annotations
 
@@ -50,18 +51,6 @@ def headline(db) -> dict:
                   (SELECT count(*) FROM projects) AS projects,
                   (SELECT count(*) FROM targets) AS targets""",
     )[0]
-
-
-def counts_by_plan(db) -> list[dict]:
-    """Indicators, projects and targets per plan, long format for a grouped chart."""
-    return rows(
-        db,
-        """SELECT p.plan_id, p.title_zh, p.title_en, r.kind, r.n FROM plans p JOIN (
-               SELECT plan_id, 'indicators' AS kind, count(*) AS n FROM indicators GROUP BY ALL
-               UNION ALL SELECT plan_id, 'projects', count(*) FROM projects GROUP BY ALL
-               UNION ALL SELECT plan_id, 'targets', count(*) FROM targets GROUP BY ALL) r USING (plan_id)
-           ORDER BY p.plan_id, r.kind""",
-    )
 
 
 def plan_counts(db) -> dict[str, dict]:
@@ -223,6 +212,9 @@ SELECT l.*, p.level, p.region_zh, p.region_en, p.region_code, p.title_zh, p.titl
 FROM linked l JOIN plans p USING (plan_id) JOIN concepts c USING (concept_id)
      LEFT JOIN unit_forms lu ON lu.printed = l.unit_zh LEFT JOIN unit_forms cu ON cu.printed = c.unit_zh
 """
+
+# The views above, with the tables they read (a chart that reads a view links to those datasets).
+VIEWS = {"concept_rows": ("indicators", "targets", "plans", "concepts")}
 
 _LEVEL_ORDER = "CASE level WHEN 'nation' THEN 0 WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END"
 

@@ -330,6 +330,12 @@ _HAN_CHARS = re.compile("[\u3400-\u9fff]")
 _SENTENCE_HAN = 20  # a plan's web page has sentences; a page of links and menus does not
 
 
+def _is_content(line: str) -> bool:
+    """A sentence, or a row of a (data) table: what a page of menus and links does not have."""
+    cells = [c for c in line.split("\t") if _HAN_CHARS.search(c)]
+    return len(_HAN_CHARS.findall(line)) >= _SENTENCE_HAN or len(cells) >= 2
+
+
 def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]:
     """The document's format, encoding and (raw line, text) lines before normalisation."""
     kind = detect_format(data, path)
@@ -340,9 +346,9 @@ def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]
     if kind != "html":
         return kind, encoding, list(enumerate(text.split("\n"), start=1))
     lines = html_lines(text)
-    if not any(len(_HAN_CHARS.findall(line)) >= _SENTENCE_HAN for _, line in lines):
+    if not any(_is_content(line) for _, line in lines):
         raise PlanError(
-            f"the web page holds no plan text (no line of {_SENTENCE_HAN} Chinese characters or more)",
+            f"the web page holds no plan text (no sentence of {_SENTENCE_HAN} Chinese characters, no table)",
             path,
             hint="save the page that shows the plan itself, not a list, search or login page, "
             "or download the plan's attached document (.docx or .pdf) and add that",

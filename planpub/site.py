@@ -89,8 +89,11 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
 
 
 def copy_config(dest: Path) -> None:
-    """mkdocs.yml into a copy of the project at `dest`, with the planpub folder its hooks and theme lie in (linked)."""
+    """mkdocs.yml and the charts (charts/) into a copy of the project at `dest`, with the planpub folder its hooks
+    and theme lie in (linked)."""
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    if not (dest / "charts").exists():
+        shutil.copytree(ROOT / "charts", dest / "charts")
     if not (dest / "planpub").exists():
         (dest / "planpub").symlink_to(ROOT / "planpub", target_is_directory=True)
 

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from planpub import chart, query
+from planpub import chart, chartfile, query
 from planpub.concepts import link, load_concepts, named_rows, normalise, unmatched, unused_aliases
-from planpub.config import load_yaml
+from planpub.config import ROOT, load_yaml
 from planpub.errors import PlanError
 from planpub.page import PageWriter, concept_page
 from planpub.schema import RESOURCES, empty_records, new_row
@@ -26,6 +26,14 @@ def db(built):
 @pytest.fixture(scope="module")
 def ui(built) -> dict:
     return {key: value["en"] for key, value in load_yaml(built.datasets / "ui.yaml").items()}
+
+
+def concept_chart(db, concept_id: str, ui: dict) -> chart.Chart | None:
+    """The concept page's chart (charts/concept-comparison.yaml) in English, as the build draws it."""
+    (declaration,) = [d for d in chartfile.load(ROOT / "charts") if "concept" in d.data["pages"]]
+    params = {"concept_id": concept_id}
+    rows = chart.run(declaration, db, params)
+    return chart.draw(declaration, rows, params, query.concept(db, concept_id), ui, "en", [])
 
 
 def package_rows(db) -> list[dict]:
@@ -212,7 +220,7 @@ def test_rows_in_another_unit_are_listed_but_not_plotted_on_the_concepts_axis(db
         found = query.concept_rows(copy, "nursing-beds-share-in-elderly-care")
         beds = [r for r in found if r["unit_zh"] == "张"]
         assert [(r["plotted"], r["why_not"]) for r in beds] == [(False, "unit")]
-        drawn = chart.concept_comparison(query.concept(copy, "nursing-beds-share-in-elderly-care"), found, ui, "en")
+        drawn = concept_chart(copy, "nursing-beds-share-in-elderly-care", ui)
         assert drawn.data and 2000 not in [d["value"] for d in drawn.data]
         assert {d["value"] for d in drawn.data} <= {r["baseline_value"] for r in found} | {
             r["target_value"] for r in found if r["plotted"]
@@ -235,8 +243,7 @@ def test_a_target_stated_only_in_words_is_shown_as_text_not_plotted(built, db, u
                    '完成省下达目标', 'expected', 'life-expectancy', 11)""",
     )
     try:
-        found = query.concept_rows(copy, "life-expectancy")
-        drawn = chart.concept_comparison(query.concept(copy, "life-expectancy"), found, ui, "en")
+        drawn = concept_chart(copy, "life-expectancy", ui)
         assert drawn.data and all(d["line"] != 11 for d in drawn.data)
         concept_page(PageWriter(copy, load_yaml(built.datasets / "ui.yaml"), tmp_path), "life-expectancy")
         page = (tmp_path / "indicators" / "life-expectancy.en.md").read_text(encoding="utf-8")
