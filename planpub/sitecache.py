@@ -150,6 +150,7 @@ def index_page(content: str, toc: list[dict], url: str, title: str, meta: dict, 
     from material.plugins.search.plugin import SearchIndex
     from mkdocs.structure.toc import get_toc
 
+    load_search()  # quietly, also when the build runs this itself (its worker had not started the task)
     index = SearchIndex(**config)
     add = getattr(SearchIndex.add_entry_from_context, "__wrapped__", SearchIndex.add_entry_from_context)
     add(index, SimpleNamespace(content=content, toc=get_toc(toc), url=url, title=title, meta=meta))
