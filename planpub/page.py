@@ -241,7 +241,8 @@ class PageWriter:
 
     def charts_for(self, page: str, params: dict | None = None, subject: dict | None = None) -> dict[str, list[dict]]:
         """Every chart declared for this kind of page (home, plan, concept), drawn for this page in each language,
-        as `chart.md.j2` needs them; a chart whose query finds nothing for the page is left out."""
+        as `chart.md.j2` needs them; a chart whose query finds nothing for the page is only its title and intro,
+        marked `empty` (a page that gives its charts headings says there is nothing to draw; others leave it out)."""
         params = params or {}
         drawn: dict[str, list[dict]] = {lang: [] for lang in LANGS}
         for declaration in self.declarations:
@@ -253,7 +254,15 @@ class PageWriter:
                 chart = charts.draw(declaration, rows, params, subject or {}, self.ui[lang], lang, reads)
                 if chart:
                     drawn[lang].append(self.chart(chart))
+                else:
+                    drawn[lang].append(self.nothing_to_draw(declaration, {**(subject or {}), **params}, lang))
         return drawn
+
+    def nothing_to_draw(self, declaration: charts.Declaration, context: dict, lang: str) -> dict:
+        """A chart whose query found no rows for this page: its title and intro, said to be empty."""
+        d, t = declaration.data, self.ui[lang]
+        intro = charts.fill(d["intro"][lang], context, t, lang) if "intro" in d else ""
+        return {"title": charts.fill(d["title"][lang], context, t, lang), "intro": intro, "empty": True}
 
     def chart(self, chart: charts.Chart) -> dict:
         """Note the chart for its static SVG (drawn once the site font is known) and write its data as CSV
@@ -266,7 +275,15 @@ class PageWriter:
         (self.docs / f"{rel}.csv").write_bytes(csv_bytes(columns, rows))
         files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
         made = {"intro": chart.intro, "sql": chart.sql, "params": chart.params, "reads": chart.reads}
-        return {"name": chart.name, "title": chart.title, "spec": charts.spec_json(chart), "table": chart.table, **files, **made}
+        return {
+            "name": chart.name,
+            "title": chart.title,
+            "spec": charts.spec_json(chart),
+            "table": chart.table,
+            "empty": False,
+            **files,
+            **made,
+        }
 
     def changelog(self, history: list[dict]) -> None:
         """The Changelog page: each release summarised per plan in words, its field diff collapsed beneath."""
