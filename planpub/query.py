@@ -79,14 +79,16 @@ _CHART_GAP = """CASE WHEN baseline_value IS NULL AND target_value IS NULL THEN '
 
 
 def indicators(db, plan_id: str) -> list[dict]:
-    """The plan's indicators in table order, each with `chart_gap` (why it cannot be charted, or None)."""
-    return rows(
-        db,
-        f"""SELECT i.*, {_CHART_GAP} AS chart_gap, c.direction, {bound("i.target_comparator", "c.direction")} AS bound
-            FROM indicators i LEFT JOIN concepts c USING (concept_id)
-            WHERE plan_id = ? ORDER BY source_line, indicator_id""",
-        [plan_id],
-    )
+    """The plan's indicators in table order, each with `chart_gap` (why it cannot be charted, or None) and `bound`."""
+    return rows(db, "SELECT * FROM indicator_bounds WHERE plan_id = ? ORDER BY source_line, indicator_id", [plan_id])
+
+
+def _indicator_bounds() -> str:
+    """View `indicator_bounds`: every indicator with `chart_gap`, the registry's `direction` and the `bound` its target
+    is read with; the baseline → target chart (charts/baseline-target.yaml) draws the rows without a gap."""
+    return f"""CREATE VIEW indicator_bounds AS
+        SELECT i.*, {_CHART_GAP} AS chart_gap, c.direction, {bound("i.target_comparator", "c.direction")} AS bound
+        FROM indicators i LEFT JOIN concepts c USING (concept_id)"""
 
 
 def bound(comparator: str, direction: str) -> str:
@@ -183,6 +185,7 @@ def add_concepts(db: duckdb.DuckDBPyConnection, concepts: list) -> None:
     if found:
         db.executemany("INSERT INTO unit_forms VALUES (?, ?)", [[u, normalise(u)] for u in sorted(found)])
     db.execute(_CONCEPT_ROWS)
+    db.execute(_indicator_bounds())
 
 
 # One row per linked indicator or text target. `plotted` says whether the row may share the concept's axis:
@@ -214,7 +217,7 @@ FROM linked l JOIN plans p USING (plan_id) JOIN concepts c USING (concept_id)
 """
 
 # The views above, with the tables they read (a chart that reads a view links to those datasets).
-VIEWS = {"concept_rows": ("indicators", "targets", "plans", "concepts")}
+VIEWS = {"concept_rows": ("indicators", "targets", "plans", "concepts"), "indicator_bounds": ("indicators", "concepts")}
 
 _LEVEL_ORDER = "CASE level WHEN 'nation' THEN 0 WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END"
 
