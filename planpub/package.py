@@ -174,9 +174,9 @@ def validate_package(path: Path) -> dict:
     }
 
 
-def validate_catalog(catalog: Path, plans: list[Path]) -> list[dict]:
-    """Reports for every plan's package and the catalog, validating the rows once: the catalog `all` holds every
-    plan's rows under the same schema, so a plan package is valid when its descriptor is and the catalog is.
+def validate_catalog(catalog: Path, plans: list[Path]) -> dict:
+    """The catalog's report and the reports of `plans`, validating the rows once: the catalog `all` holds every plan's
+    rows under the same schema, so a plan package is valid when its descriptor is and the catalog is.
 
     Each plan's descriptor is read by frictionless; when the catalog has errors, the plans are validated one by one
     so that the message names the plan whose rows break the contract.
@@ -189,7 +189,7 @@ def validate_catalog(catalog: Path, plans: list[Path]) -> list[dict]:
         for path in plans:
             validate_package(path)
         raise
-    return [_plan_report(path, whole["validator"]) for path in plans] + [whole]
+    return {"catalog": whole, "plans": {str(path): _plan_report(path, whole["validator"]) for path in plans}}
 
 
 def _plan_report(path: Path, validator: str) -> dict:
@@ -204,14 +204,21 @@ def _plan_report(path: Path, validator: str) -> dict:
 
 
 def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict]]:
-    """Start validating the packages (the plans' and, last, the catalog's) in the worker with `submit`, unless the
-    same files were validated before by the same code. Returns a function that waits for the reports, in order."""
+    """Start validating, in the worker with `submit`, the packages (the plans' and, last, the catalog's) that the same
+    code has not validated before: the catalog's rows, and the descriptors of the plans that changed. Returns a
+    function that waits for the reports of all, in order (one plan changed: one descriptor read, not every one)."""
     from . import cache
 
     *plans, catalog = descriptors
-    key = cache.VALIDATE.key(cache.json_digest([cache.tree_digest(path.parent) for path in descriptors]))
-    running = None if cache.VALIDATE.has(key) else submit(validate_catalog, catalog, plans)
-    return lambda: cache.VALIDATE.memo(key, lambda: running.result())
+    keys = {path: cache.VALIDATE.key(cache.tree_digest(path.parent)) for path in descriptors}
+    fresh = [path for path in plans if not cache.VALIDATE.has(keys[path])]
+    running = submit(validate_catalog, catalog, fresh) if fresh or not cache.VALIDATE.has(keys[catalog]) else None
+
+    def reports() -> list[dict]:
+        found = [cache.VALIDATE.memo(keys[path], lambda path=path: running.result()["plans"][str(path)]) for path in plans]
+        return [*found, cache.VALIDATE.memo(keys[catalog], lambda: running.result()["catalog"])]
+
+    return reports
 
 
 def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:

@@ -51,7 +51,8 @@ def test_there_is_one_package_per_registered_plan_and_the_catalog(built):
 def test_validating_the_catalog_once_reports_what_validating_every_package_does(built):
     plans = sorted(p / "datapackage.json" for p in built.packages.iterdir() if p.name != "all")
     catalog = built.packages / "all" / "datapackage.json"
-    assert validate_catalog(catalog, plans) == [validate_package(p) for p in plans + [catalog]]
+    found = validate_catalog(catalog, plans)
+    assert [found["plans"][str(p)] for p in plans] + [found["catalog"]] == [validate_package(p) for p in plans + [catalog]]
 
 
 def test_a_catalog_whose_rows_break_the_contract_is_reported_at_the_plan_that_has_them(built, tmp_path):
