@@ -83,7 +83,6 @@ _WINDOW = 2 * _METRIC_MAX
 # 机关脱钩` is one object), never inside parentheses (`县(市、区)`).
 _AFTER_END = re.compile(r"[，,]|(?:以及|[和及与、])(?=[^，,、]{0,6}\d)")
 _LETTER = re.compile(r"[A-Za-z]")
-_DIGIT = re.compile(r"\d")
 _RANGE_AFTER = re.compile(r"\s*[-—~～至到]\s*\d|\.\d")
 _FUTURE_YEAR = re.compile(r"(?:到|至|力争到|力争)\s*(20\d\d)\s*年|(20\d\d)\s*年(?:底|末)?前")
 _PERIOD_END = re.compile(r"“十([一二三四五六七八九])五”(?:期末|末)")
