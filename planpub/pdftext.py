@@ -5,7 +5,9 @@ Tables with ruling lines come from pdfplumber's table finder, a row per line wit
 ruling lines stays text, and its columns stay apart: words further apart than most of a character are
 separated by a run of spaces, which the table reader takes for a column break. What the extractor reads
 (`Rendering.numbered`) is the page's paragraphs: a line goes on in the next one that starts at the left edge
-when that one's first word or character would not have fit on it, across a page break too. Page numbers are
+when that one's first word or character would not have fit on it, across a page break too; a paragraph printed
+after an empty line (a gap of more than a line) keeps that empty line, which the extractor reads as the text
+version's blank line (the box reader tells a box's items from the paragraphs above them by it). Page numbers are
 left out, and a table that goes on over a page break, its header repeated, is one table.
 """
 
@@ -141,6 +143,10 @@ def _unwrap(text: str) -> str:
     return out
 
 
+# A line this many font sizes below the one before it (the usual distance is about 1.6) has an empty line above it.
+_BLANK_LINE = 2.4
+
+
 def _rendering(pages: list[list[_Line]]) -> Rendering:
     out = Rendering()
     text_lines = [line for lines in pages for line in lines if line.cells is None]
@@ -163,6 +169,8 @@ def _rendering(pages: list[list[_Line]]) -> Rendering:
                 first, text = out.numbered[-1]
                 out.numbered[-1] = (first, _unwrap(text + "\n" + line.text))
             else:
+                if n > 1 and line.top - last.top > _BLANK_LINE * line.size:
+                    out.numbered.append((at, ""))  # an empty line printed before it, as the text version has
                 out.numbered.append((at, line.text))
             in_table, last = False, line
             open_paragraph = _GAP not in line.text
