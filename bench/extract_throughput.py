@@ -1,8 +1,8 @@
 """Extraction throughput: read + extract over the five plan documents, in MB per second, per format (run by hand).
 
-    .venv/bin/python bench/extract_throughput.py [--rounds N] [--formats txt,docx,pdf]
+    .venv/bin/python bench/extract_throughput.py [--rounds N] [--formats txt,html,docx,pdf]
 
-The text documents are datasets/sources/; their Word and PDF versions are tests/documents/formats/. MB are of
+The text documents are datasets/sources/; their web-page, Word and PDF versions are tests/documents/formats/. MB are of
 the file as given (a PDF's bytes, not its text). Goal for text: at least 5 MB/s; a PDF may be slower (its
 layout is read character by character). Prints per-document and per-format figures; not a test.
 """
@@ -27,7 +27,7 @@ FORMATS = Path(__file__).resolve().parent.parent / "tests" / "documents" / "form
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--formats", default="txt,docx,pdf", help="comma-separated: txt, docx, pdf")
+    parser.add_argument("--formats", default="txt,html,docx,pdf", help="comma-separated: txt, html, docx, pdf")
     args = parser.parse_args()
     paths = Paths()
     entries = load_registry(paths)

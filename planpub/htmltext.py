@@ -2,7 +2,9 @@
 
 Block elements (p, div, h1–h6, li, br …) end a line. A `<table>` becomes one line per row with its cells
 separated by tabs, `colspan` and `rowspan` expanded to empty cells, so the table reader gets the row's columns
-in place. Scripts, styles and the page's head are left out; entities are decoded.
+in place. A layout table (the page's frame: a cell holding paragraphs, headings, lists or another table) is not a
+table of data: its rows and cells only end lines, and what they hold is read as the rest of the page. Scripts,
+styles and the page's head are left out; entities are decoded.
 """
 
 from __future__ import annotations
@@ -30,11 +32,41 @@ def declared_charset(data: bytes) -> str | None:
     return m[1].decode("ascii").lower() if m else None
 
 
-class _Text(HTMLParser):
-    """Collects (source line, text) lines; table rows as tab-separated cells."""
+# Inside a cell, these make its table a layout table (`br` does not: 城市6.2<br>农村8.2 is one cell's two lines).
+_LAYOUT_CONTENT = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "section", "article"}
+
+
+class _Layout(HTMLParser):
+    """First pass: which tables of the page (by their order of opening) are layout tables."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.layout: set[int] = set()
+        self.opened = 0
+        self.stack: list[list] = []  # [table number, inside one of its cells]
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _LAYOUT_CONTENT and self.stack and self.stack[-1][1]:
+            self.layout.add(self.stack[-1][0])
+        if tag == "table":
+            self.stack.append([self.opened, False])
+            self.opened += 1
+        elif tag in ("td", "th") and self.stack:
+            self.stack[-1][1] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.stack:
+            self.stack.pop()
+        elif tag in ("td", "th") and self.stack:
+            self.stack[-1][1] = False
+
+
+class _Text(HTMLParser):
+    """Collects (source line, text) lines; table rows as tab-separated cells."""
+
+    def __init__(self, layout: set[int] | frozenset[int] = frozenset()) -> None:
+        super().__init__(convert_charrefs=True)
+        self.layout, self.opened, self.tables = layout, 0, []  # the open tables: is each a layout table?
         self.lines: list[tuple[int, str]] = []
         self.parts: list[str] = []
         self.start = 1
@@ -45,8 +77,9 @@ class _Text(HTMLParser):
         self.colspan = 1
 
     def _flush(self) -> None:
-        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(self.parts)).strip()
-        if text:
+        raw = "".join(self.parts)
+        text = re.sub(r"[ \t\r\n\f]+", " ", raw).strip()
+        if text or "\xa0" in raw:  # <p>&nbsp;</p>: an empty line the page shows, as a text version has it
             self.lines.append((self.start, text))
         self.parts = []
 
@@ -54,6 +87,11 @@ class _Text(HTMLParser):
         if tag in _SKIP:
             self.skipping += 1
             return
+        if tag == "table":
+            self.tables.append(self.opened in self.layout)
+            self.opened += 1
+        if self.tables and self.tables[-1] and tag in ("table", "tr", "td", "th"):
+            tag = "div"  # a layout table's parts only end lines
         if tag == "tr":
             self._flush()
             self.rows.append([])
@@ -79,6 +117,12 @@ class _Text(HTMLParser):
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
             return
+        if self.tables and self.tables[-1] and tag in ("table", "tr", "td", "th"):
+            if tag == "table":
+                self.tables.pop()
+            tag = "div"
+        elif tag == "table" and self.tables:
+            self.tables.pop()
         if tag in ("td", "th") and self.cell is not None and self.rows:
             text = re.sub(r"\s+", " ", "".join(self.cell)).strip(" /")
             self.rows[-1] += [text] + [""] * (self.colspan - 1)
@@ -119,7 +163,10 @@ def _int(value: str | None) -> int:
 
 def html_lines(text: str) -> list[tuple[int, str]]:
     """The page's text as (source line, line) pairs, in document order."""
-    parser = _Text()
+    layout = _Layout()
+    layout.feed(text)
+    layout.close()
+    parser = _Text(layout.layout)
     parser.feed(text)
     parser.close()
     return [(line, html.unescape(part) if "&" in part else part) for line, part in parser.lines]

@@ -1,6 +1,7 @@
-"""Plans as Word files and PDFs: the same rows as their text version, a map back to the original, and bad files refused.
+"""Plans as Word files, PDFs and web pages: the same rows as their text version, a map back to the original, and bad
+files refused.
 
-The five plans as .docx and .pdf are in tests/documents/formats/, written by make_formats.py there.
+The five plans as .docx, .pdf and .html are in tests/documents/formats/, written by make_formats.py there.
 """
 
 from __future__ import annotations
@@ -43,12 +44,33 @@ def rows(got: dict, resource: str) -> list[dict]:
     return [{k: v for k, v in r.items() if (k in keys if keys else not k.startswith("source_line"))} for r in got[resource]]
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+# The web pages' encodings as make_formats.py writes them (GBK and GB2312 are read as GB18030, their superset).
+HTML_ENCODING = {
+    p: "gb18030" for p in ("xinzhou-2021-public-services", "shanxi-2021-high-quality-life", "shanxi-2016-basic-public-services")
+}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html"])
 @pytest.mark.parametrize("plan_id", sorted(ENTRIES))
-def test_each_plan_as_word_or_pdf_gives_the_rows_of_its_text_version(plan_id, fmt):
+def test_each_plan_as_word_pdf_or_web_page_gives_the_rows_of_its_text_version(plan_id, fmt):
     for resource in COMPARED:
         assert rows(records(plan_id, fmt), resource) == rows(records(plan_id, "txt"), resource), resource
-    assert records(plan_id, fmt)["plans"][0]["source_encoding"] == ("utf-8" if fmt == "docx" else "")
+    encoding = {"docx": "utf-8", "pdf": "", "html": HTML_ENCODING.get(plan_id, "utf-8")}[fmt]
+    assert records(plan_id, fmt)["plans"][0]["source_encoding"] == encoding
+
+
+def test_the_web_pages_are_as_governments_publish_them():
+    """GBK with its charset in a <meta> tag and without one, a layout table around the content, a two-row header."""
+    declared = (FORMATS / "xinzhou-2021-public-services.html").read_bytes()
+    undeclared = (FORMATS / "shanxi-2021-high-quality-life.html").read_bytes()
+    assert b"charset=gbk" in declared and b"charset" not in undeclared
+    for page in (declared, undeclared):
+        assert b'<table width="100%" class="frame">' in page  # the page frame, a layout table
+        page.decode("gbk")  # GBK, not UTF-8
+        with pytest.raises(UnicodeDecodeError):
+            page.decode("utf-8")
+    assert b'rowspan="2"' in declared and '<th colspan="2">指标值</th>'.encode("gbk") in declared
+    assert b"<td rowspan=" in declared  # domain cells span their rows
 
 
 def test_a_word_table_is_read_with_its_merged_cells_and_source_line_names_its_row():

@@ -1,4 +1,4 @@
-"""Write the five plans of datasets/sources/ as Word files and PDFs, with their indicator tables as real tables.
+"""Write the five plans of datasets/sources/ as Word files, PDFs and web pages, with their indicator tables as real tables.
 
     .venv/bin/python tests/documents/formats/make_formats.py
 
@@ -8,7 +8,10 @@ down over the rows they cover, its group labels merged across the row, its heade
 and sub-item columns. Lines with a tab inside them outside a table (a table of contents) become a table without rules.
 The Word files are written with python-docx; the PDFs with reportlab, in the Adobe-GB1 font STSong-Light (no
 font file needed), A4, with page numbers; xinzhou's table is ruled and runs over a page break with its header
-repeated, shanxi-2021-high-quality-life's has no rules (read from the text layout). Their output is committed
+repeated, shanxi-2021-high-quality-life's has no rules (read from the text layout). The web pages are as `HTML`
+below says: GBK with and without a <meta> charset, GB18030, UTF-8; a layout table around the content; xinzhou's
+year columns under a header that spans two rows, its domains a first column merged down over their rows. Their
+output is committed
 beside this script (tests/test_read_docx_pdf.py reads them); run it again after a source or a reader changes.
 """
 
@@ -227,6 +230,87 @@ def _pdf_table(table: Table, style, ruled: bool, PdfTable, TableStyle, Paragraph
     return [pdf] + [Paragraph(escape(n), style) for n in table.notes]
 
 
+# How each plan's web page is published: its encoding, whether a <meta> tag declares it, whether the page frame
+# is a layout table (navigation above, footer below), and whether the year columns sit under a two-row header.
+HTML = {
+    "xinzhou-2021-public-services": {"encoding": "gbk", "declared": True, "frame": True, "two_rows": True},
+    "shanxi-2021-high-quality-life": {"encoding": "gbk", "declared": False, "frame": True, "two_rows": False},
+    "shanxi-2016-basic-public-services": {"encoding": "gb18030", "declared": True, "frame": False, "two_rows": False},
+}
+_YEAR_ROLES = ("baseline", "target", "vision", "achieved")
+
+
+def write_html(path: Path, tables: list[Table], out: Path, encoding: str, declared: bool, frame: bool, two_rows: bool):
+    """A government web page: paragraphs, the indicator tables as <table> (domain cells as rowspans, a group label
+    across its row), in its encoding, its charset declared in a <meta> tag or not, inside a layout table or not."""
+    body = []
+    for kind, item in blocks(path, tables):
+        if kind == "p":
+            body.append(f"<p>{escape(item.strip()) or '&nbsp;'}</p>")  # an empty line, as a CMS keeps it
+        elif kind == "toc":
+            rows = ("<tr>" + "".join(f"<td>{escape(c.strip())}</td>" for c in cells) + "</tr>" for cells in item)
+            body.append('<table class="toc">' + "".join(rows) + "</table>")
+        else:
+            body.append(_html_table(item, two_rows))
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">' if declared else ""
+    content = "\n".join(body)
+    if frame:
+        content = (
+            '<table width="100%" class="frame"><tr><td><a href="/">首页</a> | <a href="/zwgk">政务公开</a> | '
+            '<a href="/ghjh">规划计划</a></td></tr>\n<tr><td>\n' + content + "\n</td></tr>\n"
+            "<tr><td>版权所有：人民政府办公室 主办 | 网站地图 | 联系我们</td></tr></table>"
+        )
+    page = f"<!DOCTYPE html>\n<html><head>{meta}<title>{escape(path.stem)}</title></head>\n<body>\n{content}\n</body></html>\n"
+    out.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))  # as a CMS writes what the charset lacks
+
+
+def _domains_as_column(table: Table) -> Table:
+    """The table with its group-label rows (妇幼服务 across the row) turned into a first column 领域, each label in
+    the first row of its group (merged down over the group, as web pages print it)."""
+    rows, label = [], ""
+    for row in table.rows:
+        if isinstance(row, str):
+            label = row
+            continue
+        rows.append([label, *row])
+        label = ""
+    return Table(["领域", *table.header], rows, ["domain", *table.roles], table.notes, table.first, table.last)
+
+
+def _html_table(table: Table, two_rows: bool) -> str:
+    if two_rows and any(isinstance(row, str) for row in table.rows):
+        table = _domains_as_column(table)
+    spans = merged_down(table)
+    covered = {(r + i, k) for (r, k), count in spans.items() for i in range(1, count)}
+    years = [k for k, role in enumerate(table.roles) if role in _YEAR_ROLES and table.header[k]]
+    two_rows = two_rows and len(years) >= 2 and years == list(range(years[0], years[-1] + 1))
+    head, second = [], []
+    for start, end in header_spans(table):
+        text = escape(next(h for h in table.header[start : end + 1] if h))
+        colspan = f' colspan="{end - start + 1}"' if end > start else ""
+        if two_rows and start in years:
+            if start == years[0]:
+                head.append(f'<th colspan="{len(years)}">指标值</th>')
+            second.append(f"<th>{text}</th>")
+        else:
+            rowspan = ' rowspan="2"' if two_rows else ""
+            head.append(f"<th{colspan}{rowspan}>{text}</th>")
+    rows = ["<tr>" + "".join(head) + "</tr>"] + (["<tr>" + "".join(second) + "</tr>"] if two_rows else [])
+    for r, row in enumerate(table.rows):
+        if isinstance(row, str):
+            rows.append(f'<tr><td colspan="{len(table.header)}">{escape(row)}</td></tr>')
+            continue
+        cells = []
+        for k, text in enumerate(row):
+            if (r, k) in covered:
+                continue
+            rowspan = f' rowspan="{spans[(r, k)]}"' if (r, k) in spans else ""
+            cells.append(f"<td{rowspan}>{escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    notes = "".join(f"\n<p>{escape(n)}</p>" for n in table.notes)
+    return '<table border="1">\n' + "\n".join(rows) + "\n</table>" + notes
+
+
 def main() -> None:
     paths = Paths()
     for entry in load_registry(paths):
@@ -235,7 +319,9 @@ def main() -> None:
         stem = entry["plan_id"]
         write_docx(source, tables, HERE / f"{stem}.docx")
         write_pdf(source, tables, HERE / f"{stem}.pdf", ruled=stem not in UNRULED)
-        print(f"{stem}: {len(tables)} tables → {stem}.docx, {stem}.pdf")
+        page = HTML.get(stem, {"encoding": "utf-8", "declared": True, "frame": False, "two_rows": False})
+        write_html(source, tables, HERE / f"{stem}.html", **page)
+        print(f"{stem}: {len(tables)} tables → {stem}.docx, {stem}.pdf, {stem}.html ({page['encoding']})")
 
 
 if __name__ == "__main__":
