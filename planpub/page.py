@@ -112,8 +112,8 @@ def _english_amount(context, value: str, unit: str) -> str:
     if not forms:
         return f"{esc(value)} {in_words(context, unit)}"
     for words, factor in _MAGNITUDES.items():  # 2750 万人 → 27,500,000 persons: exact, never rounded
-        if forms[0].startswith(words):
-            return esc(f"{_multiplied(value, factor)} {forms[0][len(words) :]}")
+        if forms[0].startswith(words) or forms[0] == words.strip():  # 万 alone: "10,000"
+            return esc(f"{_multiplied(value, factor)} {forms[0][len(words) :]}".strip())
     return esc(f"{value} {forms[1] if value == '1' and len(forms) > 1 else forms[0]}")
 
 

@@ -6,6 +6,7 @@ the targets as a reader should see them and the numbers that are not targets, ea
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -171,6 +172,41 @@ def test_a_baseline_in_parentheses_and_the_year_compared_with_are_not_part_of_a_
     assert findings("常住人口城镇化率比2020年提高3个百分点。") == [("常住人口城镇化率提高", "=", 3, "个百分点")]
 
 
+def test_a_urban_rural_pair_given_two_values_and_ten_thousand_alone_are_read():
+    assert findings("城乡低保标准分别达到每人每月800元、600元。") == [
+        ("城乡低保标准（城镇）", "=", 800, "元"),
+        ("城乡低保标准（农村）", "=", 600, "元"),
+    ]
+    assert findings("新增城镇就业10万以上。") == [("新增城镇就业", ">=", 10, "万")]
+
+
 def test_commitments_written_with_chinese_numerals_are_kept():
     # shanxi-2021-public-services line 120
     assert findings("每个乡镇原则上至少办好一所公办中心园") == [("每个乡镇办好公办中心园", ">=", 1, "所")]
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "unit", "en", "zh"),
+    [
+        (">=", 1, "次", "at least once", "不低于1次"),  # xinzhou line 255: 至少接受1次产前筛查
+        ("=", 1, "所", "reach 1 institution", "达到1所"),  # xinzhou line 253
+        ("=", 26, "所", "reach 26 institutions", "达到26所"),
+        (">=", 55, "%", "at least 55%", "不低于55%"),
+        ("~", 90, "%", "about 90%", "90%左右"),
+        ("=", 2750, "万人", "reach 27,500,000 persons", "达到2750万人"),  # shanxi-2016 line 206, multiplied out exactly
+        ("=", 35.29, "万户", "reach 352,900 households", "达到35.29万户"),
+    ],
+)
+def test_the_target_in_words_agrees_in_number_and_multiplies_magnitudes_out(comparator, value, unit, en, zh):
+    from planpub.config import load_yaml
+    from planpub.page import template_environment
+    from planpub.translate import load_translations
+
+    ui = load_yaml(ROOT / "datasets" / "ui.yaml")
+    words = load_translations(ROOT / "datasets" / "i18n")
+    template = template_environment().from_string("{{ g | amount }}")
+    row = {"comparator": comparator, "value": value, "unit_zh": unit}
+    for lang, want in (("en", en), ("zh", zh)):
+        t = {key: text[lang] for key, text in ui.items()}
+        got = template.render(g=row, lang=lang, t=t, words=words, untranslated=set())
+        assert html.unescape(got) == want

@@ -42,7 +42,7 @@ _UNITS = (
 )  # fmt: skip
 # A magnitude before a unit (万人, 亿元, 万平方公里); `/10万` is a rate per 100,000 (30/10万 → unit 1/10万).
 _BASE_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
-_UNIT = rf"(?:[万亿千](?=(?:{_BASE_UNIT})))?(?:{_BASE_UNIT})"
+_UNIT = rf"(?:[万亿千](?=(?:{_BASE_UNIT})))?(?:{_BASE_UNIT})|万(?![\d.])|亿(?![\d.])"  # 惠及2750万城乡居民: 万 alone
 _RATE_UNIT = r"/(?:10万|十万|万)"
 _CN_DIGIT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _PRE = {
@@ -93,7 +93,7 @@ _LEADING = re.compile(
     r"引导|围绕|严格执行)+"
 )
 _TRAILING = re.compile(
-    rf"(?:、|的|为|是|要|(?<!人)均|都|总体|分别|全部|基本|稳定|并|和|且|将|可|能|逐步|要求|({_PRE_RE})(?:每人)?(?:每年)?)+$"
+    rf"(?:、|的|为|是|要|(?<!人)均|都|总体|分别|全部|基本|稳定|并|和|且|将|可|能|逐步|要求|({_PRE_RE})(?:每人)?(?:每年|每月)?)+$"
 )
 _ACTION = re.compile(
     r"(新建|新改建|新改厕|改扩建|建成|建设|培育|孵化|引进|创建|打造|改造|提升改造|扩建|新增|招录|培训|开工|完成|实施|"
@@ -546,6 +546,8 @@ def _enumeration(clause: str, hits: list[_Hit]) -> list[_Named] | None:
     values = [h for h in hits if h.start >= m.start() + 2]
     head = _clean(clause[: m.start()])
     items = [s for s in (_clean(p) for p in _LIST_ITEMS.split(head)) if s]
+    if len(items) == 1 and len(values) == 2 and items[0].startswith("城乡"):  # 城乡低保标准分别达到800元、600元
+        return [_Named(hit, f"{items[0]}（{part}）") for hit, part in zip(values, ("城镇", "农村"), strict=True)]
     if len(values) < 2 or len(items) != len(values):
         return None
     return [_Named(hit, metric) for hit, metric in zip(values, _distribute(items), strict=True)]
