@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .errors import PlanError
@@ -79,7 +79,7 @@ class Document:
         """
         out: list[Paragraph] = []
         pending: Paragraph | None = None
-        wrap = self.wrap_width()
+        wrap = self.wrap_width  # once per document, not once per extractor that asks for paragraphs
         previous_line = 0
         for raw_line, line in self.numbered():
             text = line.strip()
@@ -97,6 +97,7 @@ class Document:
             out.append(pending)
         return out
 
+    @cached_property
     def wrap_width(self) -> int:
         """The width at which the text is hard-wrapped (the commonest length of long lines), or 0 if it is not."""
         lengths = Counter(len(t) for t in (line.strip() for line in self.lines) if len(t) >= _WRAP_MIN)
@@ -326,14 +327,13 @@ def _render(kind: str, data: bytes, path: Path) -> Rendering:
     return pdftext.render(data, path)
 
 
-_HAN_CHARS = re.compile("[\u3400-\u9fff]")
 _SENTENCE_HAN = 20  # a plan's web page has sentences; a page of links and menus does not
 
 
 def _is_content(line: str) -> bool:
     """A sentence, or a row of a (data) table: what a page of menus and links does not have."""
-    cells = [c for c in line.split("\t") if _HAN_CHARS.search(c)]
-    return len(_HAN_CHARS.findall(line)) >= _SENTENCE_HAN or len(cells) >= 2
+    cells = [c for c in line.split("\t") if _HAN.search(c)]
+    return sum(map(len, _HAN.findall(line))) >= _SENTENCE_HAN or len(cells) >= 2
 
 
 def _numbered(data: bytes, path: Path) -> tuple[str, str, list[tuple[int, str]]]:

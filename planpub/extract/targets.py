@@ -32,7 +32,8 @@ from pathlib import Path
 from ..read import Document, Paragraph
 from ..schema import Row, new_row
 from .outline import heading
-from .text import squash
+from .rows import SUB_ITEM
+from .text import cn_number, squash
 
 _UNITS = (
     "个百分点", "百分点", "平方公里", "平方米", "立方米", "公顷", "公里", "千米", "千克", "千瓦", "万亩", "亩",
@@ -44,7 +45,6 @@ _UNITS = (
 _BASE_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _UNIT = rf"(?:[万亿千](?=(?:{_BASE_UNIT})))?(?:{_BASE_UNIT})|万(?![\d.])|亿(?![\d.])"  # 惠及2750万城乡居民: 万 alone
 _RATE_UNIT = r"/(?:10万|十万|万)"
-_CN_DIGIT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _PRE = {
     "不低于": ">=", "不少于": ">=", "至少": ">=", "大于等于": ">=", "超过": ">", "高于": ">", "大于": ">",
     "不高于": "<=", "不超过": "<=", "控制在": "<=", "低于": "<", "小于": "<",
@@ -198,7 +198,9 @@ def _period_end(cn: str) -> int:
 
 
 def _number(num: str) -> float:
-    return _CN_DIGIT[num] if num in _CN_DIGIT else (float(num) if "." in num else int(num))
+    if not num[0].isdigit():
+        return cn_number(num)
+    return float(num) if "." in num else int(num)
 
 
 def _unit(unit: str) -> str:
@@ -240,7 +242,7 @@ def _not_a_number_target(text: str, m: re.Match) -> str:
     before = text[max(0, num - _NEAR) : num]  # windows, not slices of the whole clause: linear on long lines
     unit, pre, post = m["unit"] or "", m["pre"] or "", m["post"] or ""
     near = pre or _NEAR_PRE.search(before)
-    if m["num"] in _CN_DIGIT and (before.endswith("每") or not re.search(r"(?:至少|不少于|每)[^，,]{0,10}$", before)):
+    if not m["num"][0].isdigit() and (before.endswith("每") or not re.search(r"(?:至少|不少于|每)[^，,]{0,10}$", before)):
         return "a Chinese numeral outside a commitment (每…至少一所)"
     k = _last(text, num)
     range_after = _RANGE_AFTER.match(text, m.end("num")) or (unit and _RANGE_AFTER.match(text, m.end("unit")))
@@ -458,18 +460,18 @@ def _subject_before(sentence: str, clause_start: int) -> str:
 
 _SIBLINGS = 6  # how far (in numbers) a bare action looks for a sibling's object
 _CHANGE = re.compile(r"(?:年均|累计|平均|同比|分别)?(?:增长|提高|下降|降低|增加|减少|提升)")
-# Sub-items a sentence gives one value each: `覆盖率城市达到100%、农村达到70%`.
-_SUB_ITEMS = ("城市", "农村", "城镇", "乡村", "城区", "男性", "女性")
 
 
 def _sub_items(named: list[_Named]) -> None:
-    """`社区养老服务设施覆盖率城市达到100%、农村达到70%` → 社区养老服务设施覆盖率（城市）, 社区养老服务设施覆盖率（农村）."""
+    """Sub-items (the table reader's: 城市, 农村, 省级…) given one value each in a sentence:
+    `社区养老服务设施覆盖率城市达到100%、农村达到70%` → 社区养老服务设施覆盖率（城市）, 社区养老服务设施覆盖率（农村）."""
     for one, other in zip(named, named[1:], strict=False):
-        if other.metric in _SUB_ITEMS and one.metric.endswith(_SUB_ITEMS):
-            item = next(q for q in _SUB_ITEMS if one.metric.endswith(q))
-            base = one.metric[: -len(item)]
-            if len(base) > 2:
-                one.metric, other.metric = f"{base}（{item}）", f"{base}（{other.metric}）"
+        if not SUB_ITEM.fullmatch(other.metric):
+            continue
+        item = next((one.metric[-k:] for k in (2, 3) if SUB_ITEM.fullmatch(one.metric[-k:])), "")
+        base = one.metric[: -len(item)] if item else ""
+        if len(base) > 2:
+            one.metric, other.metric = f"{base}（{item}）", f"{base}（{other.metric}）"
 
 
 def _is_bare_verb(metric: str) -> bool:
