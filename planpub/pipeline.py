@@ -239,6 +239,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
     with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
+        chart_library = site.chart_library(background.submit)
         per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
@@ -246,7 +247,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         try:
             curated = (per_plan, coverage, concepts)
             reports, log_text, write_svgs = write_packages_and_pages(
-                paths, staged, curated, catalog, released, background.submit, log
+                paths, staged, curated, catalog, released, chart_library, background.submit, log
             )
             docs_key = cache.json_digest([cache.tree_digest(staged.docs), inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
@@ -282,6 +283,7 @@ def write_packages_and_pages(
     curated: tuple[dict[str, Records], Coverage, list[registry.Concept]],
     catalog: dict,
     released: str,
+    chart_library: Callable[[], str],
     submit: Submit,
     log: Log,
 ) -> tuple[list[dict], str | None, Callable[[Path], None]]:
@@ -318,7 +320,7 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs), submit)
+    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs, chart_library), submit)
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:

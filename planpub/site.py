@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import material
@@ -15,18 +16,29 @@ import vl_convert as vlc
 from . import cache, font
 from .config import ROOT
 from .errors import PlanError
+from .jobs import Submit
 
 ASSETS = Path(__file__).parent / "assets"
 # Interface text Material itself shows on the Chinese pages (search box, buttons): the font must cover it too.
 _MATERIAL_ZH = Path(material.__file__).parent / "templates/partials/languages/zh.html"
 
 
-def write_assets(docs: Path) -> bytes:
-    """The site's own JavaScript (vega, vega-lite, vega-embed: no CDN), styles and CJK font; returns the font."""
+def chart_library(submit: Submit) -> Callable[[], str]:
+    """vl-convert's JavaScript bundle (vega, vega-lite, vega-embed), made by `submit` unless in .cache/.
+
+    Slow to make (~1 s) and the same for a version of vl-convert: a cold build has the worker make it while
+    the plans are read.
+    """
+    key = cache.JS.key(vlc.__version__)
+    making = None if cache.JS.has(key) else submit(vlc.javascript_bundle)
+    return lambda: cache.JS.memo(key, lambda: making.result())
+
+
+def write_assets(docs: Path, chart_library: Callable[[], str]) -> bytes:
+    """The site's own JavaScript (the chart library: no CDN), styles and CJK font; returns the font."""
     for folder in ("js", "css", "fonts"):
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
-    bundle = cache.JS.memo(cache.JS.key(vlc.__version__), vlc.javascript_bundle)  # slow to make, same per version
-    (docs / "assets/js/vega-bundle.js").write_text(bundle, encoding="utf-8")
+    (docs / "assets/js/vega-bundle.js").write_text(chart_library(), encoding="utf-8")
     for script in ("site.js", "charts.js", "filter.js"):
         shutil.copy(ASSETS / script, docs / "assets/js" / script)
     shutil.copy(ASSETS / "site.css", docs / "assets/css/site.css")

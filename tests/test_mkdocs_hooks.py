@@ -29,7 +29,7 @@ def docs(built, tmp_path_factory) -> tuple[Path, Path, str]:
         released = changelog.release_date(catalog, None, paths.datasets / "catalog.yaml")
         staged = pipeline.Staged(packages=root / "packages", docs=root / "docs", site=None)
         curated = (per_plan, coverage, concepts)
-        pipeline.write_packages_and_pages(paths, staged, curated, catalog, released, now, lambda _: None)
+        pipeline.write_packages_and_pages(paths, staged, curated, catalog, released, site.chart_library(now), now, lambda _: None)
     finally:
         cache.use(cache.Cache(None))
     return paths.root / "mkdocs.yml", staged.docs, released
