@@ -15,11 +15,11 @@ $(STAMP): requirements.lock pyproject.toml
 site: $(STAMP) fonts
 	$(PY) build.py
 
-## Run the whole test suite (installs Chromium for the browser tests if it is missing)
+## Run the whole test suite on both cores, a test file per worker (installs Chromium for the browser tests if missing)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) build.py check
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTO := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc

@@ -30,7 +30,7 @@ def test_every_page_type_loads_in_both_languages_without_console_errors_or_outsi
     v = visit()
     for lang_root in ("", "en/"):
         for path in PAGE_TYPES:
-            page = v.open(server + lang_root + path)
+            page = v.open(server + lang_root + path, until="networkidle")
             assert page.locator("h1").count() >= 1, path
             assert page.get_attribute("html", "lang") == ("en" if lang_root else "zh")
     assert v.errors == []
@@ -138,7 +138,7 @@ def test_screenshots_of_home_and_a_plan_page(server, visit, lang_root, lang):
     SCREENSHOTS.mkdir(exist_ok=True)
     v = visit(viewport={"width": 1280, "height": 900})
     for name, path in (("home", ""), ("plan", f"plans/{PLAN}.html")):
-        page = v.open(server + lang_root + path)
+        page = v.open(server + lang_root + path, until="networkidle")
         page.wait_for_selector("figure.chart.drawn", timeout=15000)
         out = SCREENSHOTS / f"{name}-{lang}.png"
         page.screenshot(path=str(out), full_page=True)

@@ -65,8 +65,8 @@ _UNMARKED_CHINESE = r"""() => {
 pytestmark = pytest.mark.browser
 
 
-def _open_drawn(v, url: str):
-    page = v.open(url)
+def _open_drawn(v, url: str, until: str = "load"):
+    page = v.open(url, until)
     if page.locator("figure.chart").count():
         page.wait_for_selector("figure.chart.drawn", timeout=20000)
     return page
@@ -214,7 +214,7 @@ def test_each_chart_offers_png_svg_and_csv_downloads_that_open_and_a_citation(se
 def test_the_chart_library_loads_only_on_pages_with_a_chart(server, visit):
     for path, charted in (("about.html", False), ("projects.html", False), (f"plans/{PLAN}.html", True)):
         v = visit()
-        v.open(server + "en/" + path)
+        v.open(server + "en/" + path, until="networkidle")
         assert any(url.endswith("vega-bundle.js") for url in v.requests) == charted, path
 
 
@@ -246,7 +246,7 @@ def test_screenshots_of_home_plan_and_indicator_pages(server, visit, lang_root, 
     SCREENSHOTS.mkdir(exist_ok=True)
     v = visit(viewport={"width": width, "height": 900})
     for name, path in zip(("home", "plan", "indicator"), CHART_PAGES, strict=True):
-        page = _open_drawn(v, server + lang_root + path)
+        page = _open_drawn(v, server + lang_root + path, "networkidle")
         out = SCREENSHOTS / f"{name}-{lang}-{width}.png"
         page.screenshot(path=str(out), full_page=True)
         assert _png_size(out.read_bytes())[0] == width
