@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.structure.pages import Page
 
 from planpub import cache, changelog, pipeline, site, sitecache
@@ -87,3 +89,40 @@ def test_the_patches_apply_to_the_pinned_versions_only(monkeypatch, tmp_path):
     with sitecache.cached_mkdocs(tmp_path):
         assert Page.render is render
     assert not sitecache.patchable(Page, "no_such_method")
+
+
+class _Languages:
+    build_languages = ["en"]
+
+
+_entry = st.fixed_dictionaries(
+    {
+        "location": st.sampled_from(["", "a.html", "a.html#x", "b/a.html", "b/a.html#x"]),
+        "title": st.sampled_from(["T", "U"]),
+        "text": st.sampled_from(["", "t"]),
+    }
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_entry, max_size=8), st.lists(_entry, max_size=12, unique_by=lambda e: tuple(e.values())), st.booleans())
+def test_search_duplicates_are_dropped_in_linear_time_exactly_as_the_i18n_plugin_drops_them(zh, en, tail):
+    """Same entries left, in the same order, as mkdocs-static-i18n's own pairwise walk (with its skip after a removal)."""
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
+
+    # `tail`: a default-language entry after the English ones, where the plugin's own walk runs instead
+    entries = zh + [{**e, "location": "en/" + e["location"]} for e in en] + (zh[:1] if tail else [])
+    expected = [dict(e) for e in entries]
+    ExtendedPlugin.reconfigure_search_duplicates(_Languages(), expected)
+    found = [dict(e) for e in entries]
+    sitecache.drop_search_duplicates(_Languages(), found, ExtendedPlugin.reconfigure_search_duplicates)
+    assert found == expected
+
+
+def test_the_linear_search_deduplication_takes_the_plugins_place_only_while_caching(tmp_path):
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
+
+    plain = ExtendedPlugin.reconfigure_search_duplicates
+    with sitecache.cached_mkdocs(tmp_path):
+        assert ExtendedPlugin.reconfigure_search_duplicates is not plain
+    assert ExtendedPlugin.reconfigure_search_duplicates is plain
