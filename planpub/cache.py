@@ -44,7 +44,12 @@ def digest(*parts: bytes | str) -> str:
 
 
 def json_digest(value: Any) -> str:
-    return digest(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+    return digest(json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    """What JSON has no type for: a set as its sorted items (its own order changes between runs), else its text."""
+    return sorted(value, key=str) if isinstance(value, set | frozenset) else str(value)
 
 
 def _files(root: Path, skip: Iterable[str] = ()) -> list[Path]:
@@ -264,10 +269,11 @@ PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frict
 EXTRACT = Step("extract", ("planpub.read", "planpub.extract", "planpub.curate"), ("datasets/schema.yaml",))
 VALIDATE = Step("validate", ("planpub.package",), ("datasets/schema.yaml",))
 DOWNLOADS = Step("downloads", ("planpub.downloads",), ("planpub/templates",))
+PAGE = Step("page", ("planpub.page",), ("planpub/templates",))  # keyed by the page's context (its rows) too
 CHART_SPEC = Step("chart-spec", ("planpub.chart",))  # keyed by the chart's file (charts/*.yaml) and rows too
 SVG = Step("svg", ("planpub.chart",))
 JS = Step("js")  # vl-convert's JavaScript bundle: only its version (in the pins) matters
 FONT = Step("font", ("planpub.font",))
 MKDOCS_PAGE = Step("mkdocs-page", ("planpub.sitecache",))
 MKDOCS_SEARCH = Step("mkdocs-search", ("planpub.sitecache",))
-STEPS = (EXTRACT, VALIDATE, DOWNLOADS, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH)
+STEPS = (EXTRACT, VALIDATE, DOWNLOADS, PAGE, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH)

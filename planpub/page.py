@@ -22,8 +22,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
+from . import cache, chartfile, query, read
 from . import chart as charts
-from . import chartfile, query, read
 from .config import ROOT
 from .csvfile import csv_bytes
 from .schema import RESOURCES
@@ -203,22 +203,37 @@ class PageWriter:
         self.words: Translations = self.facts.get("words") or Translations()
         self.untranslated: set[str] = set()  # Chinese shown on English pages for want of curated English
         self.charts: dict[str, charts.Chart] = {}  # SVG path in the site → chart (`charts.draw_svgs` draws them)
+        # What every page's text depends on besides its own context: the UI words and the curated English (not
+        # where each is written: a copy of the project in another folder reuses the pages).
+        english = [{zh: [e.en, e.forms] for zh, e in table.items()} for table in (self.words.entries, self.words.terms)]
+        self.shared = cache.json_digest([self.ui, english])
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
-        """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
+        """Render one template for one language into `path` (without the .zh.md/.en.md suffix).
+
+        A page is kept in .cache/ by its template, place, language and context: a rebuild after a one-plan change
+        renders only the pages whose data changed (with the untranslated Chinese each noted for the About page).
+        """
         depth = path.count("/")
         target = self.docs / f"{path}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = self.env.get_template(template).render(
-            lang=lang,
-            t=self.ui[lang],
-            docroot="../" * depth,
-            root="../" * (depth + (1 if lang == "en" else 0)),
-            tr=lambda row, f: bilingual(row, f, lang),
-            words=self.words,
-            untranslated=self.untranslated,
-            **context,
-        )
+
+        def render() -> list:
+            noted: set[str] = set()
+            text = self.env.get_template(template).render(
+                lang=lang,
+                t=self.ui[lang],
+                docroot="../" * depth,
+                root="../" * (depth + (1 if lang == "en" else 0)),
+                tr=lambda row, f: bilingual(row, f, lang),
+                words=self.words,
+                untranslated=noted,
+                **context,
+            )
+            return [text, sorted(noted)]
+
+        text, noted = cache.PAGE.memo(cache.PAGE.key(template, path, lang, self.shared, context), render)
+        self.untranslated.update(noted)
         target.write_text(text, encoding="utf-8")
 
     def both(self, template: str, path: str, **context) -> None:
