@@ -203,17 +203,26 @@ class PageWriter:
         self.words: Translations = self.facts.get("words") or Translations()
         self.untranslated: set[str] = set()  # Chinese shown on English pages for want of curated English
         self.charts: dict[str, charts.Chart] = {}  # SVG path in the site → chart (`charts.draw_svgs` draws them)
+        self.chars: set[str] = set()  # every character of the pages written, for the site's font
         # What every page's text depends on besides its own context: the UI words and the curated English (not
         # where each is written: a copy of the project in another folder reuses the pages).
         english = [{zh: [e.en, e.forms] for zh, e in table.items()} for table in (self.words.entries, self.words.terms)]
         self.shared = cache.json_digest([self.ui, english])
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
-        """Render one template for one language into `path` (without the .zh.md/.en.md suffix).
+        """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
+        self._write(template, path, lang, context, cache.json_digest(context))
 
-        A page is kept in .cache/ by its template, place, language and context: a rebuild after a one-plan change
-        renders only the pages whose data changed (with the untranslated Chinese each noted for the About page).
-        """
+    def both(self, template: str, path: str, **context) -> None:
+        """The same page in every language (its context digested once)."""
+        digest = cache.json_digest(context)
+        for lang in LANGS:
+            self._write(template, path, lang, context, digest)
+
+    def _write(self, template: str, path: str, lang: str, context: dict, digest: str) -> None:
+        """A page is kept in .cache/ by its template, place, language and context (`digest`): a rebuild after a
+        one-plan change renders only the pages whose data changed (with the untranslated Chinese each noted for
+        the About page, and its characters for the site's font)."""
         depth = path.count("/")
         target = self.docs / f"{path}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -230,16 +239,12 @@ class PageWriter:
                 untranslated=noted,
                 **context,
             )
-            return [text, sorted(noted)]
+            return [text, sorted(noted), "".join(sorted(set(text)))]
 
-        text, noted = cache.PAGE.memo(cache.PAGE.key(template, path, lang, self.shared, context), render)
+        text, noted, chars = cache.PAGE.memo(cache.PAGE.key(template, path, lang, self.shared, digest), render)
         self.untranslated.update(noted)
+        self.chars.update(chars)
         target.write_text(text, encoding="utf-8")
-
-    def both(self, template: str, path: str, **context) -> None:
-        """The same page in every language."""
-        for lang in LANGS:
-            self.write(template, path, lang, **context)
 
     def paged(self, template: str, path: str, name: str, items: list, lead: list = (), **context) -> None:
         """A page listing `items` (as `name`), split every PLANS_PER_PAGE into `path`, `path-2`, … with a pager.

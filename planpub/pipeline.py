@@ -320,7 +320,7 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs, chart_library), submit)
+    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs, chart_library, writer.chars), submit)
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:

@@ -34,8 +34,9 @@ def chart_library(submit: Submit) -> Callable[[], str]:
     return lambda: cache.JS.memo(key, lambda: making.result())
 
 
-def write_assets(docs: Path, chart_library: Callable[[], str]) -> bytes:
-    """The site's own JavaScript (the chart library: no CDN), styles and CJK font; returns the font."""
+def write_assets(docs: Path, chart_library: Callable[[], str], page_chars: set[str]) -> bytes:
+    """The site's own JavaScript (the chart library: no CDN), styles and the CJK font for `page_chars`, every
+    character of the pages (`PageWriter.chars`); returns the font."""
     for folder in ("js", "css", "fonts"):
         (docs / "assets" / folder).mkdir(parents=True, exist_ok=True)
     (docs / "assets/js/vega-bundle.js").write_text(chart_library(), encoding="utf-8")
@@ -45,23 +46,14 @@ def write_assets(docs: Path, chart_library: Callable[[], str]) -> bytes:
     # Beside Material's search worker, which it wraps (see theme/main.html).
     (docs / "assets/javascripts/workers").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "query-stemming.js", docs / "assets/javascripts/workers/query-stemming.js")
-    return write_font(docs)
+    return write_font(docs, page_chars)
 
 
-def site_chars(docs: Path) -> set[str]:
-    """Every character the pages, charts and Material's Chinese interface can show.
-
-    Chart text is in the pages too: each page holds its charts' specs, and the font adds what Vega writes itself.
-    """
-    chars = set(_MATERIAL_ZH.read_text(encoding="utf-8"))
-    for path in docs.rglob("*.md"):
-        chars |= set(path.read_text(encoding="utf-8"))
-    return chars
-
-
-def write_font(docs: Path) -> bytes:
-    """The subset web font for the pages and charts (returned, for the chart SVGs)."""
-    chars = "".join(sorted(site_chars(docs)))
+def write_font(docs: Path, page_chars: set[str]) -> bytes:
+    """The subset web font for every character the pages, charts and Material's Chinese interface can show
+    (returned, for the chart SVGs). Chart text is in the pages too: each page holds its charts' specs, and the
+    font adds what Vega writes itself."""
+    chars = "".join(sorted(page_chars | set(_MATERIAL_ZH.read_text(encoding="utf-8"))))
     key = cache.FONT.key(cache.digest(chars), str(font.source_font()), font.FONTTOOLS_VERSION)
     web_font = base64.b64decode(cache.FONT.memo(key, lambda: base64.b64encode(font.site_font(set(chars))).decode("ascii")))
     (docs / font.SITE_FONT).write_bytes(web_font)
