@@ -9,9 +9,11 @@ links in it depend on those); a page's search entries keyed by its HTML; segment
 text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped.
 
 The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
-no public event: those hook points are internals of MkDocs 1.6 and Material 9 (requirements.lock is part
-of every cache key). Each patch is applied only on those versions and when its hook point exists;
-otherwise that part runs as plain MkDocs does, uncached.
+no public event: those hook points are internals of MkDocs 1.6, Material 9 and mkdocs-static-i18n 1.3
+(requirements.lock is part of every cache key). One more patch is not a cache: the i18n plugin's search
+de-duplication, quadratic in the number of entries, is replaced by a linear one with the same result.
+Each patch is applied only on those versions and when its hook point exists; otherwise that part runs as
+plain MkDocs does.
 """
 
 from __future__ import annotations
