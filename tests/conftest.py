@@ -3,6 +3,7 @@ the command line run in this process, and checks that a maintainer's mistake fai
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +36,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Paths:
-    """The five real plans built once, by the real pipeline, into a temporary project."""
-    paths = copy_project(tmp_path_factory.mktemp("project"))
-    build(paths, log=lambda _: None)
-    return paths
+def built(tmp_path_factory, worker_id: str) -> Paths:
+    """The five real plans built once per test run, by the real pipeline, into a temporary project.
+
+    Tests only read it (a test that breaks a build works on `built_copy`). Under pytest-xdist the first worker
+    that needs it builds it into the run's shared temporary folder, and the others wait for it and read it.
+    """
+    if worker_id == "master":
+        paths = copy_project(tmp_path_factory.mktemp("project"))
+        build(paths, log=lambda _: None)
+        return paths
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    with (shared / "project.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "project.built").exists():
+            shutil.rmtree(shared / "project", ignore_errors=True)  # what a worker's failed build left
+            build(copy_project(shared / "project"), log=lambda _: None)
+            (shared / "project.built").touch()
+    return Paths(root=shared / "project")
 
 
 def built_copy(built: Paths, dest: Path) -> Paths:
