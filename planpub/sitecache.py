@@ -207,20 +207,24 @@ def drop_search_duplicates(plugin, entries: list[dict], plain: Callable[[object,
     by_text: dict[tuple, list[int]] = {}
     for n in other:
         by_text.setdefault((entries[n]["title"], entries[n]["text"]), []).append(n)
-    after = dict(zip(other, [*other[1:], None], strict=False))  # the list the plugin walks, linked
-    before = {m: n for n, m in after.items() if m is not None}
+    after = dict(zip(other, [*other[1:], None], strict=False))  # the list the plugin walks
     removed: set[int] = set()
+
+    def next_kept(n: int) -> int | None:
+        """The entry after `n` in the list as the plugin has it now (links past removed entries shortened)."""
+        m = after[n]
+        while m in removed:
+            m = after[m]
+        after[n] = m
+        return m
+
     for entry in entries[: other[0] if other else len(entries)]:
         passed_over = None
         for n in by_text.get((entry["title"], entry["text"]), ()):
             if n in removed or n == passed_over or not entries[n]["location"].endswith(entry["location"]):
                 continue
             removed.add(n)
-            passed_over = after[n]
-            if n in before:
-                after[before[n]] = after[n]
-            if after[n] is not None:
-                before[after[n]] = before.get(n)
+            passed_over = next_kept(n)
     entries[:] = [entry for n, entry in enumerate(entries) if n not in removed]
 
 

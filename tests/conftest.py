@@ -42,11 +42,8 @@ def built(tmp_path_factory, worker_id: str) -> Paths:
     Tests only read it (a test that breaks a build works on `built_copy`). Under pytest-xdist the first worker
     that needs it builds it into the run's shared temporary folder, and the others wait for it and read it.
     """
-    if worker_id == "master":
-        paths = copy_project(tmp_path_factory.mktemp("project"))
-        build(paths, log=lambda _: None)
-        return paths
-    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # the run's folder, above each worker's own
     with (shared / "project.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not (shared / "project.built").exists():
