@@ -43,8 +43,10 @@ import build
 from planpub import site
 class Kept(Exception):
     pass
-def keep(config, docs, out):
+def keep(config, docs, out, placed):
     shutil.copytree(docs, {docs!r})
+    for name, folder in placed.items():  # in the docs folder: the bare build copies them, as plain MkDocs does
+        shutil.copytree(folder, {docs!r} + "/" + name)
     raise Kept
 site.mkdocs_build = keep
 try:

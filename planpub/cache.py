@@ -151,6 +151,18 @@ def up_to_date(paths: Paths, options: dict) -> bool:
     return bool(stamp) and stamp.get("inputs") == inputs(paths, options) and stamp.get("outputs") == outputs(paths)
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """`source`'s files into `target` as hard links (a copy where the filesystem has none): no bytes copied."""
+    shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem, or one without hard links
+        shutil.copy2(source, target)
+
+
 class Cache:
     """Memoised stage outputs as JSON files: .cache/<stage>/<key>.json. Entries unused by a build are pruned."""
 
@@ -181,15 +193,19 @@ class Cache:
         return value
 
     def memo_tree(self, stage: str, key: str, out: Path, compute: Callable[[], Any]) -> Any:
-        """Like `memo` for a step that writes files into `out`: on a hit the files are copied back from the cache."""
+        """Like `memo` for a step that writes files into `out`: on a hit the files come back from the cache.
+
+        The files are hard links, not copies, both ways (`link_tree`): a cached entry is never written again, and
+        the files in `out` end up in site/, which is output, so nothing writes into them either.
+        """
         if self.folder is None:
             return compute()
         files = self.folder / stage / key
         if self._path(stage, key).exists() and files.is_dir():
-            shutil.copytree(files, out, dirs_exist_ok=True)
+            link_tree(files, out)
         value = self.memo(stage, key, compute)
         if not files.is_dir():
-            shutil.copytree(out, files.with_suffix(".tmp"), dirs_exist_ok=True)
+            link_tree(out, files.with_suffix(".tmp"))
             files.with_suffix(".tmp").rename(files)
         return value
 

@@ -274,7 +274,7 @@ def warm_up() -> None:
 def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
     """Start writing the download area of every package (the catalog first) with `submit`.
 
-    An unchanged package's files are copied from .cache/ at once. Returns a function that waits for the
+    An unchanged package's files come from .cache/ at once (hard links). Returns a function that waits for the
     others and gives the listings for the Downloads page.
     """
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))

@@ -2,6 +2,8 @@
 
 - on_env: the compiled theme templates are kept in .cache/ (Jinja's own bytecode cache) while the build
   caches (planpub.sitecache.cached_mkdocs); a plain build compiles them as MkDocs does.
+- on_files: folders the build has ready for the site (the downloads) are moved into it and listed, not copied
+  (planpub.site.place_files).
 - on_post_build, once the outermost build is done (mkdocs-static-i18n builds the English pages inside
   the Chinese build's on_post_build, so this runs after it): one search index per language and an empty
   sitemap beside every page (planpub.site.split_search_index, write_sitemaps).
@@ -27,6 +29,11 @@ _depth = [0]  # builds in progress: the i18n plugin nests one per extra language
 def on_env(env, config, files):
     sitecache.cache_templates(env)
     return env
+
+
+@event_priority(-200)  # after mkdocs-static-i18n's (-100): the plugin never handles the placed files
+def on_files(files, config):
+    return site.place_files(files, config)
 
 
 def on_pre_build(config) -> None:

@@ -208,14 +208,15 @@ class Staged:
     """Where a build writes: temporary folders beside the outputs, swapped in only when everything succeeded."""
 
     packages: Path
-    docs: Path
+    docs: Path  # the pages, for MkDocs
+    downloads: Path  # the download files, moved into the site as MkDocs builds it (planpub.site.place_files)
     site: Path | None
 
     @classmethod
     def beside(cls, paths: Paths) -> Staged:
-        return cls(
-            site.staging_dir(paths.packages), site.staging_dir(paths.root / "build" / "docs"), site.staging_dir(paths.site)
-        )
+        build = paths.root / "build"
+        folders = (paths.packages, build / "docs", build / "downloads", paths.site)
+        return cls(*map(site.staging_dir, folders))
 
     def discard(self) -> None:
         for folder in (self.packages, self.site):
@@ -249,7 +250,8 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             reports, log_text, write_svgs = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log
             )
-            docs_key = cache.json_digest([cache.tree_digest(staged.docs), inputs["mkdocs.yml"], inputs["code"]])
+            pages = [cache.tree_digest(staged.docs), cache.tree_digest(staged.downloads)]
+            docs_key = cache.json_digest([pages, inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
                 shutil.rmtree(staged.site)
@@ -258,13 +260,14 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
-                    site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site)
+                    site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)
         except BaseException:
             staged.discard()
             raise
         finally:
-            shutil.rmtree(staged.docs, ignore_errors=True)
+            for folder in (staged.docs, staged.downloads):
+                shutil.rmtree(folder, ignore_errors=True)
     site.swap_in(staged.packages, paths.packages)
     if log_text is not None:
         write_atomically(paths.changelog, log_text)
@@ -298,7 +301,7 @@ def write_packages_and_pages(
     reports = package.validated(package.write_packages(staged.packages, catalog, per_plan), submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)
-    files = downloads.write_downloads(staged.packages, staged.docs / "downloads", catalog, texts, submit)
+    files = downloads.write_downloads(staged.packages, staged.downloads, catalog, texts, submit)
     submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)

@@ -72,8 +72,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
-    """Run a real `mkdocs build` of `docs` into `out`; warnings fail it (strict) and are reported."""
+# Folders moved into the site of the MkDocs build in progress, by their place in it (see `place_files`).
+_placed: dict[str, Path] = {}
+
+
+def mkdocs_build(config_file: Path, docs: Path, out: Path, placed: dict[str, Path] | None = None) -> None:
+    """Run a real `mkdocs build` of `docs` into `out`; warnings fail it (strict) and are reported.
+
+    `placed` ({"downloads": folder}) are folders of files the pages link to that MkDocs need not copy: each is
+    moved into `out` at its place as the build starts (`place_files`), so it is gone from where it was.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -81,6 +89,7 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
+    _placed.update(placed or {})
     try:
         build(load_config(str(config_file), docs_dir=str(docs), site_dir=str(out)))  # see planpub/mkdocs_hooks.py
     except MkDocsException as exc:
@@ -90,6 +99,37 @@ def mkdocs_build(config_file: Path, docs: Path, out: Path) -> None:
         ) from None
     finally:
         logger.removeHandler(collect)
+        _placed.clear()
+
+
+def place_files(files, config):
+    """on_files (planpub/mkdocs_hooks.py): the `placed` folders moved into the site, their files listed for MkDocs.
+
+    Pages link to these files as to any other, so MkDocs must know them; but at 500 plans they are ~14,000
+    download files, which MkDocs would copy once per language and mkdocs-static-i18n would handle twice each.
+    A file already in the site is one MkDocs does not copy (MkDocs' own rule for files plugins write there).
+    """
+    from mkdocs.structure.files import File, InclusionLevel
+
+    site = Path(config.site_dir)
+    for name, folder in _placed.items():
+        if folder.exists():  # the first language's pass; the others find the files in place
+            _move_tree(folder, site / name)
+        for path in sorted((site / name).rglob("*")):
+            if path.is_file():
+                uri = path.relative_to(site).as_posix()
+                files.append(File(uri, str(site), str(site), config.use_directory_urls, inclusion=InclusionLevel.INCLUDED))
+    return files
+
+
+def _move_tree(source: Path, target: Path) -> None:
+    """A rename where it can be (same filesystem), else linked or copied file by file and the source removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        source.rename(target)
+    except OSError:
+        cache.link_tree(source, target)
+        shutil.rmtree(source)
 
 
 def copy_config(dest: Path) -> None:

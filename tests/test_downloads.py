@@ -86,6 +86,13 @@ def test_every_package_has_every_format_at_its_stable_path(built):
         assert {p.name for p in folder.iterdir()} == expected
 
 
+def test_the_sites_download_files_are_hard_links_of_their_cache_entries_not_copies(built):
+    """Writing ~250 MB of downloads at 500 plans costs no copy: .cache/ → staging → site/ by links and a rename."""
+    [entry] = [xlsx.parent for xlsx in (built.cache / "downloads").glob("*/all.xlsx")]
+    files = list((built.site / "downloads" / "all").iterdir())
+    assert len(files) > 20 and all(file.samefile(entry / file.name) for file in files)
+
+
 def test_catalog_csv_with_bom_parquet_json_and_xlsx_hold_the_same_rows_as_the_package(built):
     folder, package = built.site / "downloads" / "all", built.packages / "all"
     book = openpyxl.load_workbook(folder / "all.xlsx")

@@ -3,6 +3,7 @@ and Material internals change nothing MkDocs writes, and are skipped on versions
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ from .conftest import built_copy
 
 
 @pytest.fixture(scope="module")
-def docs(built, tmp_path_factory) -> tuple[Path, Path, str]:
-    """The real pipeline's pages of the five plans (the Markdown MkDocs builds): mkdocs.yml, docs folder, release date.
+def docs(built, tmp_path_factory) -> tuple[Path, pipeline.Staged, str]:
+    """The real pipeline's pages of the five plans (the Markdown MkDocs builds) and downloads: mkdocs.yml, the
+    staging folders, release date.
 
     Written by the pipeline in a copy of the session build, whose cache holds the extractions and charts."""
     root = tmp_path_factory.mktemp("hooks")
@@ -29,30 +31,40 @@ def docs(built, tmp_path_factory) -> tuple[Path, Path, str]:
         per_plan, coverage, concepts, _ = pipeline.curated_records(paths, False, {}, lambda _: None)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, None, paths.datasets / "catalog.yaml")
-        staged = pipeline.Staged(packages=root / "packages", docs=root / "docs", site=None)
+        staged = pipeline.Staged(packages=root / "packages", docs=root / "docs", downloads=root / "downloads", site=None)
         curated = (per_plan, coverage, concepts)
         pipeline.write_packages_and_pages(paths, staged, curated, catalog, released, site.chart_library(now), now, lambda _: None)
     finally:
         cache.use(cache.Cache(None))
-    return paths.root / "mkdocs.yml", staged.docs, released
+    return paths.root / "mkdocs.yml", staged, released
 
 
-def mkdocs(docs: tuple[Path, Path, str], out: Path, cache_folder: Path | None) -> cache.Cache:
-    """MkDocs on the docs into `out`: plain, or through the build's cache in `cache_folder`."""
-    config, folder, released = docs
+def mkdocs(docs: tuple[Path, pipeline.Staged, str], out: Path, cache_folder: Path | None) -> cache.Cache:
+    """MkDocs into `out`: plain, on a docs folder that holds the downloads too, or as the build runs it, through the
+    build's cache in `cache_folder` and with the downloads placed in the site (a copy: placing moves them)."""
+    config, staged, released = docs
     store = cache.Cache(cache_folder)
     cache.use(store)
+    folder, downloads = out.with_name(out.name + "-docs"), out.with_name(out.name + "-downloads")
+    if cache_folder:
+        shutil.copytree(staged.downloads, downloads)
+        folder, placed = staged.docs, {"downloads": downloads}
+    else:
+        shutil.copytree(staged.docs, folder)
+        shutil.copytree(staged.downloads, folder / "downloads")
+        placed = {}
     try:
         with pipeline.build_date(released), sitecache.cached_mkdocs(cache_folder and cache_folder / "mkdocs"):
-            site.mkdocs_build(config, folder, out)
+            site.mkdocs_build(config, folder, out, placed)
     finally:
         cache.use(cache.Cache(None))
+    assert not downloads.exists()
     return store
 
 
 @pytest.fixture(scope="module")
 def plain(docs, tmp_path_factory) -> Path:
-    """The pages built by plain MkDocs (the hooks file runs, nothing is cached or patched)."""
+    """The pages built by plain MkDocs from one docs folder (the hooks file runs, nothing is cached, patched or placed)."""
     out = tmp_path_factory.mktemp("plain") / "site"
     mkdocs(docs, out, None)
     return out
@@ -66,9 +78,24 @@ def test_the_cached_build_writes_byte_identical_files_to_plain_mkdocs_cold_and_w
     assert warm.counts["mkdocs-search"][1] == 0
     assert any((tmp_path / "cache" / "mkdocs" / "jinja").iterdir())  # compiled templates kept, through on_env
     expected = cache.tree_digests(plain)
-    assert len(expected) > 100
+    assert len(expected) > 100 and "downloads/all/all.xlsx" in expected
     assert cache.tree_digests(tmp_path / "cold") == expected
     assert cache.tree_digests(tmp_path / "warm") == expected
+
+
+@pytest.mark.slow
+def test_placed_downloads_are_moved_into_the_site_not_copied_and_linked_from_both_languages(docs, tmp_path):
+    config, staged, released = docs
+    placed = tmp_path / "downloads"
+    shutil.copytree(staged.downloads, placed)
+    inodes = {p.relative_to(placed).as_posix(): p.stat().st_ino for p in placed.rglob("*") if p.is_file()}
+    with pipeline.build_date(released):
+        site.mkdocs_build(config, staged.docs, tmp_path / "site", {"downloads": placed})
+    out = tmp_path / "site" / "downloads"
+    assert not placed.exists() and len(inodes) > 100
+    assert {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
+    assert 'href="downloads/all/all.xlsx"' in (tmp_path / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert 'href="../downloads/all/all.xlsx"' in (tmp_path / "site" / "en" / "downloads.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
