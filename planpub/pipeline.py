@@ -250,6 +250,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             reports, log_text, write_svgs = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log
             )
+            del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
             pages = [cache.tree_digest(staged.docs), cache.tree_digest(staged.downloads)]
             docs_key = cache.json_digest([pages, inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
