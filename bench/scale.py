@@ -5,7 +5,8 @@ python bench/scale.py [--plans 5 50 500] [--keep]    (default 5 and 50; 500 take
 For each N: a fresh project copy (bench/synth.py), `build.py --root DIR --force` with an empty cache,
 timed per stage from the build's own log lines; then the build's generated docs folder is kept (a second
 run, stopped just before MkDocs) and `planpub.site.mkdocs_build` alone is timed on it with the same
-mkdocs.yml and theme. Peak memory is each child process's maxrss (os.wait4).
+mkdocs.yml and theme. Peak memory: each child's largest process (maxrss from os.wait4: the build's main
+process), and the peak of the build's processes together (its worker too), sampled from /proc.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,21 +62,50 @@ BARE = "import sys; from pathlib import Path; from planpub.site import mkdocs_bu
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the largest process's peak (the build's main process, or bare MkDocs)
+    tree_mb: float  # the peak of all its processes' memory together (the build's worker too)
     lines: list[tuple[float, str]] = field(default_factory=list)
 
 
 def run(args: list[str]) -> Run:
-    """Run a Python child, timestamping each output line; its peak RSS from wait4 (children included)."""
+    """Run a Python child, timestamping each output line; its peak RSS from wait4 (its largest process), and the
+    peak of its processes' RSS summed, sampled every 0.2 s."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-u", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tree = [0]
+    sampler = threading.Thread(target=_sample_tree, args=(child.pid, tree), daemon=True)
+    sampler.start()
     lines = [(time.perf_counter() - start, line.rstrip()) for line in child.stdout]
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
+    sampler.join()
     if child.returncode:
         sys.exit(f"{args[:2]} failed:\n" + "\n".join(text for _, text in lines[-20:]))
-    return Run(seconds, usage.ru_maxrss / 1024, lines)
+    return Run(seconds, usage.ru_maxrss / 1024, tree[0] / 1024, lines)
+
+
+def _sample_tree(pid: int, peak: list[int]) -> None:
+    """The peak of the summed RSS (KB) of `pid` and its descendants, until `pid` is gone."""
+    while rss := sum(map(_rss_kb, _tree(pid))):
+        peak[0] = max(peak[0], rss)
+        time.sleep(0.2)
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
 
 
 def stage_times(build: Run) -> dict[str, float]:
@@ -102,6 +133,7 @@ def measure(n: int, project: Path) -> dict:
         "build": build.seconds,
         "bare": bare.seconds,
         "peak_mb": build.peak_mb,
+        "tree_mb": build.tree_mb,
         "bare_peak_mb": bare.peak_mb,
         "pages": len(pages),
         "html_bytes": sum(pages),
@@ -121,6 +153,7 @@ def table(results: list[dict]) -> str:
         ("bare mkdocs ms / page", lambda r: f"{1000 * r['bare'] / r['pages']:.0f}"),
         ("HTML KB / page", lambda r: f"{r['html_bytes'] / 1024 / r['pages']:.1f}"),
         ("peak RSS build / bare, MB", lambda r: f"{r['peak_mb']:.0f} / {r['bare_peak_mb']:.0f}"),
+        ("peak RSS of all the build's processes, MB", lambda r: f"{r['tree_mb']:.0f}"),
     ]
     lines = ["| N plans | " + " | ".join(str(r["n"]) for r in results) + " |", "| --- |" + " ---: |" * len(results)]
     lines += [f"| {label} | " + " | ".join(cell(r) for r in results) + " |" for label, cell in rows]
