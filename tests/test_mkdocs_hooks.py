@@ -41,7 +41,8 @@ def docs(built, tmp_path_factory) -> tuple[Path, pipeline.Staged, str]:
 
 def mkdocs(docs: tuple[Path, pipeline.Staged, str], out: Path, cache_folder: Path | None) -> cache.Cache:
     """MkDocs into `out`: plain, on a docs folder that holds the downloads too, or as the build runs it, through the
-    build's cache in `cache_folder` and with the downloads placed in the site (a copy: placing moves them)."""
+    build's cache in `cache_folder` and with the downloads placed in the site (a copy: placing moves them, so the
+    site's download files are the very files placed, same inodes, not copies)."""
     config, staged, released = docs
     store = cache.Cache(cache_folder)
     cache.use(store)
@@ -49,6 +50,7 @@ def mkdocs(docs: tuple[Path, pipeline.Staged, str], out: Path, cache_folder: Pat
     if cache_folder:
         shutil.copytree(staged.downloads, downloads)
         folder, placed = staged.docs, {"downloads": downloads}
+        inodes = _inodes(downloads)
     else:
         shutil.copytree(staged.docs, folder)
         shutil.copytree(staged.downloads, folder / "downloads")
@@ -59,7 +61,13 @@ def mkdocs(docs: tuple[Path, pipeline.Staged, str], out: Path, cache_folder: Pat
     finally:
         cache.use(cache.Cache(None))
     assert not downloads.exists()
+    if placed:
+        assert len(inodes) > 100 and _inodes(out / "downloads") == inodes
     return store
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +79,7 @@ def plain(docs, tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_the_cached_build_writes_byte_identical_files_to_plain_mkdocs_cold_and_warm(docs, plain, tmp_path):
+def test_the_cached_build_with_placed_downloads_writes_byte_identical_files_to_plain_mkdocs_cold_and_warm(docs, plain, tmp_path):
     mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
     warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-page"][0] > 70  # every page's HTML reused
@@ -81,21 +89,6 @@ def test_the_cached_build_writes_byte_identical_files_to_plain_mkdocs_cold_and_w
     assert len(expected) > 100 and "downloads/all/all.xlsx" in expected
     assert cache.tree_digests(tmp_path / "cold") == expected
     assert cache.tree_digests(tmp_path / "warm") == expected
-
-
-@pytest.mark.slow
-def test_placed_downloads_are_moved_into_the_site_not_copied_and_linked_from_both_languages(docs, tmp_path):
-    config, staged, released = docs
-    placed = tmp_path / "downloads"
-    shutil.copytree(staged.downloads, placed)
-    inodes = {p.relative_to(placed).as_posix(): p.stat().st_ino for p in placed.rglob("*") if p.is_file()}
-    with pipeline.build_date(released):
-        site.mkdocs_build(config, staged.docs, tmp_path / "site", {"downloads": placed})
-    out = tmp_path / "site" / "downloads"
-    assert not placed.exists() and len(inodes) > 100
-    assert {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
-    assert 'href="downloads/all/all.xlsx"' in (tmp_path / "site" / "downloads.html").read_text(encoding="utf-8")
-    assert 'href="../downloads/all/all.xlsx"' in (tmp_path / "site" / "en" / "downloads.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
