@@ -6,7 +6,8 @@ whose dictionary alone takes ~0.5 s to load), compiling the theme's ~90 Jinja te
 the theme around each page. All but the last are pure functions of their inputs, so they are kept in
 .cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
 links in it depend on those); a page's search entries keyed by its HTML; segmented text keyed by the
-text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped.
+text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped. A page's
+Markdown is let go once it is HTML, which plain MkDocs keeps to the end of the build.
 
 The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
 no public event: those hook points are internals of MkDocs 1.6, Material 9 and mkdocs-static-i18n 1.3
@@ -130,6 +131,9 @@ def _rendered_pages() -> Iterator[None]:
         page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
         page.present_anchor_ids = set(done["anchors"])
         page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in done["links"].items()}
+        # Nothing reads a page's Markdown once it is HTML (`Page.title` only asks that it is not None), but MkDocs
+        # keeps every page of both languages to the end of the build: 270 MB of Markdown at 500 plans.
+        page.markdown = ""
 
     Page.render = cached_render
     try:
