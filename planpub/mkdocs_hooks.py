@@ -2,6 +2,8 @@
 
 - on_env: the compiled theme templates are kept in .cache/ (Jinja's own bytecode cache) while the build
   caches (planpub.sitecache.cached_mkdocs); a plain build compiles them as MkDocs does.
+- on_post_page: a page's HTML is let go once the theme has used it, while the build caches
+  (planpub.sitecache.release_html).
 - on_files: folders the build has ready for the site (the downloads) are moved into it and listed, not copied
   (planpub.site.place_files).
 - on_post_build, once the outermost build is done (mkdocs-static-i18n builds the English pages inside
@@ -34,6 +36,12 @@ def on_env(env, config, files):
 @event_priority(-200)  # after mkdocs-static-i18n's (-100): the plugin never handles the placed files
 def on_files(files, config):
     return site.place_files(files, config)
+
+
+@event_priority(-1000)  # after every other plugin's
+def on_post_page(output, page, config):
+    sitecache.release_html(page)
+    return output
 
 
 def on_pre_build(config) -> None:

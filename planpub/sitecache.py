@@ -7,7 +7,8 @@ the theme around each page. All but the last are pure functions of their inputs,
 .cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
 links in it depend on those); a page's search entries keyed by its HTML; segmented text keyed by the
 text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped. A page's
-Markdown is let go once it is HTML, which plain MkDocs keeps to the end of the build.
+Markdown is let go once it is HTML, and its HTML once written (`release_html`): plain MkDocs keeps both to the
+end of the build.
 
 The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
 no public event: those hook points are internals of MkDocs 1.6, Material 9 and mkdocs-static-i18n 1.3
@@ -50,6 +51,14 @@ def cache_templates(env) -> None:
         import jinja2
 
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_templates_folder[0]))
+
+
+def release_html(page) -> None:
+    """on_post_page (planpub/mkdocs_hooks.py): while the build caches, a page's HTML is let go once the theme
+    has made the page of it. Nothing reads it again (the search entries are taken before), but MkDocs keeps every
+    page of both languages to the end of the build: ~270 MB of HTML at 500 plans."""
+    if _templates_folder:
+        page.content = ""  # not None: `Page.title` would then look for a title in the Markdown
 
 
 def _search_index():

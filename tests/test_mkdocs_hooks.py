@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -109,6 +110,15 @@ def test_the_patches_apply_to_the_pinned_versions_only(monkeypatch, tmp_path):
     with sitecache.cached_mkdocs(tmp_path):
         assert Page.render is render
     assert not sitecache.patchable(Page, "no_such_method")
+
+
+def test_a_pages_html_is_let_go_after_the_theme_only_while_the_build_caches(tmp_path):
+    page = SimpleNamespace(content="<p>x</p>")
+    sitecache.release_html(page)
+    assert page.content == "<p>x</p>"  # plain MkDocs keeps it
+    with sitecache.cached_mkdocs(tmp_path):
+        sitecache.release_html(page)
+    assert page.content == ""
 
 
 class _Languages:
