@@ -61,6 +61,13 @@ class Background:
         self.submitted.append(self.pool.submit(task, *args))
         return Queued(task, args, self.submitted[-1], self)
 
+    def renew(self, warm_up: Callable[[], None] | None = None) -> None:
+        """A fresh worker for the tasks to come: the current one finishes what it was given and exits, and the
+        memory its tasks left behind goes back to the machine (a process keeps what it has freed)."""
+        self.pool.shutdown(wait=True)
+        self.warm_up = warm_up
+        self.__enter__()
+
     def next_up(self, future: Future) -> bool:
         """True when the worker has started and finished everything submitted before `future`: waiting costs nothing."""
         if future not in self.submitted:

@@ -247,7 +247,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         staged = Staged.beside(paths)
         try:
             curated = (per_plan, coverage, concepts)
-            reports, log_text, write_svgs = write_packages_and_pages(
+            reports, log_text, svg_charts, web_font = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log
             )
             del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
@@ -260,6 +260,10 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
+                # A fresh worker for the SVGs and the search entries: the memory the downloads and validation
+                # left in the old one (~0.5 GB at 500 plans) goes back to the machine before MkDocs' peak.
+                background.renew(load_search)
+                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit)
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)
@@ -290,11 +294,11 @@ def write_packages_and_pages(
     chart_library: Callable[[], str],
     submit: Submit,
     log: Log,
-) -> tuple[list[dict], str | None, Callable[[Path], None]]:
+) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders.
 
-    Returns the validation reports, the changelog text to publish (None if no value changed), and the
-    function that writes the chart SVGs into the built site (they are drawn meanwhile).
+    Returns the validation reports, the changelog text to publish (None if no value changed), the charts
+    whose SVGs the site needs (by path in the site) and the web font to draw them with.
     """
     per_plan, coverage, concepts = curated
     declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
@@ -303,7 +307,6 @@ def write_packages_and_pages(
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)
     files = downloads.write_downloads(staged.packages, staged.downloads, catalog, texts, submit)
-    submit(load_search)  # the worker indexes changed pages for MkDocs' search
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     ui = load_yaml(paths.datasets / "ui.yaml")
@@ -324,7 +327,7 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, charts.draw_svgs(writer.charts, site.write_assets(staged.docs, chart_library, writer.chars), submit)
+    return reports, log_text, writer.charts, site.write_assets(staged.docs, chart_library, writer.chars)
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:

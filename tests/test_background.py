@@ -56,6 +56,18 @@ def test_an_error_in_the_worker_keeps_its_file_line_and_hint():
     assert (failure.value.file, failure.value.line, failure.value.hint) == ("datasets/plans.yaml", 7, "fix it")
 
 
+def test_a_renewed_worker_is_another_process_and_the_old_one_finishes_what_it_was_given_first():
+    with Background() as background:
+        until(background.ready.done)
+        given = background.submit(where, 0.5)
+        background.renew()  # waits for it
+        assert given.future.done()
+        old = given.result()
+        until(background.ready.done)
+        assert background.submit(where).result() not in (old, os.getpid())
+        assert old != os.getpid()
+
+
 def test_now_runs_the_task_in_this_process():
     assert now(where).result() == os.getpid()
 
