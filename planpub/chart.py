@@ -111,6 +111,11 @@ def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Call
     return write
 
 
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine in a fresh worker (~0.5 s), before its first SVG is asked for."""
+    vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}})
+
+
 def _draw_svg(spec_json: str, lang: str, web_font: bytes) -> str:
     family = font.register_chart_font(web_font)
     spec = json.loads(spec_json)

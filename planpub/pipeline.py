@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import cache, changelog, chartfile, downloads, package, site
@@ -24,7 +25,7 @@ from .read import read_document
 from .registry import check_title
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
-from .sitecache import cached_mkdocs, load_search
+from .sitecache import cached_mkdocs
 from .translate import EN_SOURCES, REPORTED, Coverage, check_coverage, load_translations, skeleton, translate
 
 Log = Callable[[str], None]
@@ -247,8 +248,12 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         staged = Staged.beside(paths)
         try:
             curated = (per_plan, coverage, concepts)
+            # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs while
+            # the last pages are written): the memory they left in the old one (~0.5 GB at 500 plans) goes back
+            # to the machine before MkDocs' peak.
+            fresh_worker = partial(background.renew, charts.warm_up)
             reports, log_text, svg_charts, web_font = write_packages_and_pages(
-                paths, staged, curated, catalog, released, chart_library, background.submit, log
+                paths, staged, curated, catalog, released, chart_library, background.submit, log, fresh_worker
             )
             del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
             pages = [cache.tree_digest(staged.docs), cache.tree_digest(staged.downloads)]
@@ -260,9 +265,6 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
-                # A fresh worker for the SVGs and the search entries: the memory the downloads and validation
-                # left in the old one (~0.5 GB at 500 plans) goes back to the machine before MkDocs' peak.
-                background.renew(load_search)
                 write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit)
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
@@ -294,8 +296,10 @@ def write_packages_and_pages(
     chart_library: Callable[[], str],
     submit: Submit,
     log: Log,
+    fresh_worker: Callable[[], None] = lambda: None,
 ) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes]:
-    """Packages, downloads and every page (Markdown for MkDocs) into the staging folders.
+    """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; `fresh_worker` is
+    called once the downloads and validation are done.
 
     Returns the validation reports, the changelog text to publish (None if no value changed), the charts
     whose SVGs the site needs (by path in the site) and the web font to draw them with.
@@ -323,6 +327,7 @@ def write_packages_and_pages(
     writer.write_all()
     reports = reports()
     writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
+    fresh_worker()
     log_text = record_changes(paths, staged.packages, released, log)
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
