@@ -51,11 +51,14 @@ class Background:
         self.warm_up = warm_up
 
     def __enter__(self) -> Background:
+        self._start()
+        return self
+
+    def _start(self) -> None:
         spawn = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=self.warm_up)
         self.ready = self.pool.submit(int)  # done once the worker has started
         self.submitted: list[Future] = [self.ready]
-        return self
 
     def submit(self, task: Callable, *args) -> Queued:
         self.submitted = [future for future in self.submitted if not future.done()]
@@ -68,7 +71,7 @@ class Background:
         machine (a process keeps what it has freed)."""
         self.pool.shutdown(wait=False)
         self.warm_up = warm_up
-        self.__enter__()
+        self._start()
 
     def next_up(self, future: Future) -> bool:
         """True when the worker has started and finished everything submitted before `future`: waiting costs nothing."""

@@ -98,9 +98,9 @@ def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Call
     drawing: dict[str, Job] = {}  # by key: charts of the same spec and language are drawn once
     for path, chart in charts.items():
         if keys[path] not in drawing and not cache.SVG.has(keys[path]):
-            # The spec as text: until drawn, a job holds this, not the chart's rows and spec as objects
-            # (~170 MB at 500 plans, while MkDocs runs).
-            drawing[keys[path]] = submit(_draw_svg, json.dumps(chart.spec), chart.lang, web_font)
+            # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and
+            # spec as objects (~170 MB at 500 plans, while MkDocs runs).
+            drawing[keys[path]] = submit(_draw_svg, spec_json(chart), chart.lang, web_font)
 
     def write(site: Path) -> None:
         for path, key in keys.items():

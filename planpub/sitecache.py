@@ -36,6 +36,11 @@ PATCHED_VERSIONS = {"mkdocs": "1.6.", "mkdocs-material": "9.", "mkdocs-static-i1
 _templates_folder: list[Path] = []  # where on_env keeps compiled templates, while cached_mkdocs is active
 
 
+def _caching() -> bool:
+    """True while a build runs MkDocs through `cached_mkdocs` (the public-event hooks then cache and let go too)."""
+    return bool(_templates_folder)
+
+
 def patchable(owner: object, name: str) -> bool:
     """True when `owner.name` exists and MkDocs and Material are the versions the patches were written for."""
     try:
@@ -47,7 +52,7 @@ def patchable(owner: object, name: str) -> bool:
 
 def cache_templates(env) -> None:
     """on_env (planpub/mkdocs_hooks.py): compiled theme templates from .cache/ while the build caches."""
-    if _templates_folder:
+    if _caching():
         import jinja2
 
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_templates_folder[0]))
@@ -57,7 +62,7 @@ def release_html(page) -> None:
     """on_post_page (planpub/mkdocs_hooks.py): while the build caches, a page's HTML is let go once the theme
     has made the page of it. Nothing reads it again (the search entries are taken before), but MkDocs keeps every
     page of both languages to the end of the build: ~270 MB of HTML at 500 plans."""
-    if _templates_folder:
+    if _caching():
         page.content = ""  # not None: `Page.title` would then look for a title in the Markdown
 
 
