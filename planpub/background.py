@@ -7,8 +7,9 @@ copied into the site after it. A build machine has two cores (CI too), so one wo
 needs a result, it waits if the worker has started and has nothing else before it; otherwise it cancels
 the task's future: a task the worker has not started (`Future.cancel()` succeeds) is done here instead of
 waited for, so both cores stay busy to the end; a started one is waited for. If the worker cannot start
-at all, every task is done in this process. Between the two phases the build renews the worker (`renew`): a
-process keeps the memory its tasks freed, ~0.5 GB after the downloads of 500 plans.
+at all, every task is done in this process. Between the two phases the build renews the worker (`renew`), and
+again once the charts of many rows are given to it (`planpub.chart.draw_svgs`): a process keeps the memory its
+tasks freed, ~0.5 GB after the downloads of 500 plans. A renewed worker finishes its tasks, then exits.
 
 The stages do not import this module: they take a `planpub.jobs.Submit` (this `submit`, or `jobs.now`).
 """
@@ -49,6 +50,7 @@ class Background:
 
     def __init__(self, warm_up: Callable[[], None] | None = None):
         self.warm_up = warm_up
+        self.retired: list[Future] = []  # tasks given to renewed workers, which finish them and exit
 
     def __enter__(self) -> Background:
         self._start()
@@ -70,14 +72,17 @@ class Background:
         waited for: ending a big process takes ~1 s), and the memory its tasks left behind goes back to the
         machine (a process keeps what it has freed)."""
         self.pool.shutdown(wait=False)
+        self.retired += self.submitted
         self.warm_up = warm_up
         self._start()
 
     def next_up(self, future: Future) -> bool:
         """True when the worker has started and finished everything submitted before `future`: waiting costs nothing."""
         if future not in self.submitted:
-            return True  # done already
+            return True  # done already, or given to a renewed worker: waited for
         return all(other.done() for other in self.submitted[: self.submitted.index(future)])
 
     def __exit__(self, *failure) -> None:
+        for future in self.retired:  # nor what a renewed worker has not started: a failed build does not wait for it
+            future.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)  # results nobody asked for are not computed

@@ -54,6 +54,8 @@ COLOURS = {"blue": BLUE, "vermillion": VERMILLION, "green": GREEN, "grey": GREY}
 SIGNS = {"=": "", ">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈"}
 # Width (px) of the static SVG; on the page the chart is redrawn at the width of its column.
 STATIC_WIDTH = 640
+# A chart of this many rows or more is drawn by a worker of its own (`draw_svgs`): vl-convert keeps its memory.
+LARGE_CHART_ROWS = 200
 
 
 def signed(comparator: str | None, value: float | int | None) -> str:
@@ -84,7 +86,9 @@ class Chart:
     reads: list[str] = field(default_factory=list)  # tables of the catalog (and the registry) the query reads
 
 
-def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Callable[[Path], None]:
+def draw_svgs(
+    charts: dict[str, Chart], web_font: bytes, submit: Submit, fresh_worker: Callable[[], None] = lambda: None
+) -> Callable[[Path], None]:
     """Start drawing each chart's static SVG (for readers without scripts, and to download) with `submit`.
 
     Returns a function that writes them, each at its path relative to the site folder it is given, once drawn.
@@ -92,15 +96,22 @@ def draw_svgs(charts: dict[str, Chart], web_font: bytes, submit: Submit) -> Call
     with a subset, so the charts are drawn with the site's subset web font under a private family name.
     An SVG is cached by its spec: cached and fresh SVGs are byte-identical, because subsetting the web font
     to a chart's characters gives the same bytes as subsetting the full font would.
+    vl-convert's engine keeps the memory a chart of many rows took (measured: 42 charts of 200–1,100 rows
+    left a worker at 426 MB, 404 smaller ones at 220 MB): those charts go first, then `fresh_worker` gives
+    the rest a new worker, and the one that drew them exits once they are drawn.
     """
     versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION]
     keys = {path: cache.SVG.key(chart.spec, chart.lang, versions) for path, chart in charts.items()}
-    drawing: dict[str, Job] = {}  # by key: charts of the same spec and language are drawn once
-    for path, chart in charts.items():
-        if keys[path] not in drawing and not cache.SVG.has(keys[path]):
-            # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and
-            # spec as objects (~170 MB at 500 plans, while MkDocs runs).
-            drawing[keys[path]] = submit(_draw_svg, spec_json(chart), chart.lang, web_font)
+    todo = {keys[path]: chart for path, chart in charts.items() if not cache.SVG.has(keys[path])}  # a spec once
+    large = [key for key, chart in todo.items() if len(chart.data) >= LARGE_CHART_ROWS]
+    # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and spec as
+    # objects (~170 MB at 500 plans, while MkDocs runs).
+    drawing: dict[str, Job] = {key: submit(_draw_svg, spec_json(todo[key]), todo[key].lang, web_font) for key in large}
+    if large:
+        fresh_worker()
+    for key, chart in todo.items():
+        if key not in drawing:
+            drawing[key] = submit(_draw_svg, spec_json(chart), chart.lang, web_font)
 
     def write(site: Path) -> None:
         for path, key in keys.items():

@@ -265,7 +265,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
-                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit)
+                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit, fresh_worker)
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)

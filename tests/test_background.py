@@ -67,6 +67,16 @@ def test_a_renewed_worker_is_another_process_and_the_old_one_finishes_what_it_wa
         assert old != os.getpid()
 
 
+def test_a_failed_build_does_not_wait_for_the_tasks_a_renewed_worker_had_not_started():
+    with pytest.raises(PlanError), Background() as background:
+        until(background.ready.done)
+        given = [background.submit(where, 0.5) for _ in range(6)]
+        until(given[0].future.running)
+        background.renew()
+        fails()
+    assert given[-1].future.cancelled() and not given[0].future.cancelled()
+
+
 def test_now_runs_the_task_in_this_process():
     assert now(where).result() == os.getpid()
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 
-from planpub import chart, chartfile, query
+from planpub import cache, chart, chartfile, query
 from planpub.concepts import load_concepts
 from planpub.config import ROOT, Paths, load_yaml
+from planpub.jobs import now
 
 from .conftest import built_copy, edit, fails_cleanly, line_number, run_build
 
@@ -97,6 +98,39 @@ def test_the_worked_example_counts_binding_and_expected_indicators_per_domain(bu
         assert sum(d["count"] for d in drawn.data if d["attribute"] == row["attribute"]) == row["n"]
     domains = {d["domain"] for d in drawn.data}
     assert all(len([d for d in drawn.data if d["domain"] == domain]) == 2 for domain in domains)  # both bars
+
+
+def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fresh_one(built, monkeypatch):
+    db = query.connect(built.packages / "all")
+    query.add_concepts(db, load_concepts(built.datasets / "concepts.yaml"))
+    t = {key: words["zh"] for key, words in load_yaml(built.datasets / "ui.yaml").items()}
+    declared = _declarations()
+    pages = [("baseline-target", {"plan_id": p["plan_id"]}, p) for p in query.plans(db)]
+    pages += [("counts-by-plan", {}, {})]
+    drawn = [
+        chart.draw(declared[c], chart.run(declared[c], db, params), params, subject, t, "zh", []) for c, params, subject in pages
+    ]
+    charts = {f"{found.name}.svg": found for found in drawn if found}
+    most = max(len(found.data) for found in charts.values())
+    large = [found.name for found in charts.values() if len(found.data) == most]
+    small = [found.name for found in charts.values() if len(found.data) < most]
+    names = {chart.spec_json(found): found.name for found in charts.values()}
+    monkeypatch.setattr(cache, "_active", cache.Cache(None))  # nothing drawn before: every chart is given out
+
+    def given_out(rows: int) -> list[str]:
+        """What `draw_svgs` gives the worker, in order, and where it asks for a fresh one, for `rows` as many rows."""
+        monkeypatch.setattr(chart, "LARGE_CHART_ROWS", rows)
+        given = []
+        chart.draw_svgs(
+            charts,
+            b"",
+            lambda task, spec, *args: given.append(names[spec]) or now(task, spec, *args),
+            lambda: given.append("fresh"),
+        )
+        return given
+
+    assert given_out(most) == [*large, "fresh", *small]
+    assert given_out(most + 1) == [found.name for found in charts.values()]  # none that large: one worker
 
 
 # Each page with a chart, in each language: the words of the disclosure.
