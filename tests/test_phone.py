@@ -8,13 +8,14 @@ import csv
 import io
 import re
 import struct
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from planpub.chart import PALETTE
 
-from .test_browser import PLAN, SCREENSHOTS
+from .test_browser import PLAN
 
 WIDTHS = (390, 1400)
 LANGS = ("", "en/")
@@ -63,6 +64,8 @@ _UNMARKED_CHINESE = r"""() => {
 }"""
 
 pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"  # for a person to look at (git-ignored)
 
 
 def _open_drawn(v, url: str, until: str = "load"):
