@@ -114,7 +114,9 @@ def draw_svgs(
             drawing[key] = submit(_draw_svg, spec_json(chart), chart.lang, web_font)
 
     def write(site: Path) -> None:
-        for path, key in keys.items():
+        # Last given, first asked for: what the worker has not started yet is drawn here meanwhile (a job not
+        # started is taken back, planpub/background.py), so at the end both cores draw instead of one waiting.
+        for path, key in reversed(keys.items()):
             svg = cache.SVG.memo(key, lambda key=key: drawing[key].result())
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_text(svg, encoding="utf-8")

@@ -15,7 +15,6 @@ import vl_convert as vlc
 from planpub import cache, chart, chartfile, query
 from planpub.concepts import load_concepts
 from planpub.config import ROOT, Paths, load_yaml
-from planpub.jobs import now
 
 from .conftest import built_copy, edit, fails_cleanly, line_number, run_build
 
@@ -100,17 +99,33 @@ def test_the_worked_example_counts_binding_and_expected_indicators_per_domain(bu
     assert all(len([d for d in drawn.data if d["domain"] == domain]) == 2 for domain in domains)  # both bars
 
 
-def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fresh_one(built, monkeypatch):
+def _plan_and_home_charts(built: Paths) -> dict[str, chart.Chart]:
+    """The baseline → target chart of each plan and the home page's chart (Chinese), by the path of their SVG."""
     db = query.connect(built.packages / "all")
     query.add_concepts(db, load_concepts(built.datasets / "concepts.yaml"))
     t = {key: words["zh"] for key, words in load_yaml(built.datasets / "ui.yaml").items()}
     declared = _declarations()
-    pages = [("baseline-target", {"plan_id": p["plan_id"]}, p) for p in query.plans(db)]
-    pages += [("counts-by-plan", {}, {})]
+    pages = [("baseline-target", {"plan_id": p["plan_id"]}, p) for p in query.plans(db)] + [("counts-by-plan", {}, {})]
     drawn = [
         chart.draw(declared[c], chart.run(declared[c], db, params), params, subject, t, "zh", []) for c, params, subject in pages
     ]
-    charts = {f"{found.name}.svg": found for found in drawn if found}
+    return {f"{found.name}.svg": found for found in drawn if found}
+
+
+class Given:
+    """A chart's SVG job as `draw_svgs` gives it out: noted in `given`, and in `asked` when its SVG is asked for."""
+
+    def __init__(self, name: str, given: list[str], asked: list[str]):
+        self.name, self.asked = name, asked
+        given.append(name)
+
+    def result(self) -> str:
+        self.asked.append(self.name)
+        return f"<svg>{self.name}</svg>"
+
+
+def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fresh_one(built, monkeypatch):
+    charts = _plan_and_home_charts(built)
     most = max(len(found.data) for found in charts.values())
     large = [found.name for found in charts.values() if len(found.data) == most]
     small = [found.name for found in charts.values() if len(found.data) < most]
@@ -121,16 +136,25 @@ def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fre
         """What `draw_svgs` gives the worker, in order, and where it asks for a fresh one, for `rows` as many rows."""
         monkeypatch.setattr(chart, "LARGE_CHART_ROWS", rows)
         given = []
-        chart.draw_svgs(
-            charts,
-            b"",
-            lambda task, spec, *args: given.append(names[spec]) or now(task, spec, *args),
-            lambda: given.append("fresh"),
-        )
+        chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], given, []), lambda: given.append("fresh"))
         return given
 
     assert given_out(most) == [*large, "fresh", *small]
     assert given_out(most + 1) == [found.name for found in charts.values()]  # none that large: one worker
+
+
+def test_svgs_are_asked_for_last_given_first_so_that_this_process_draws_what_the_worker_has_not_started(
+    built, tmp_path, monkeypatch
+):
+    charts = _plan_and_home_charts(built)
+    names = {chart.spec_json(found): found.name for found in charts.values()}
+    monkeypatch.setattr(cache, "_active", cache.Cache(None))
+    given, asked = [], []
+    write = chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], given, asked))
+    write(tmp_path)
+    assert len(given) == len(charts) and asked == given[::-1]
+    for path, found in charts.items():
+        assert (tmp_path / path).read_text(encoding="utf-8") == f"<svg>{found.name}</svg>"
 
 
 # Each page with a chart, in each language: the words of the disclosure.
