@@ -283,10 +283,12 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
 
     def listings() -> list[dict]:
-        return [
-            cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
-            for folder in folders
-        ]
+        # Last given, first asked for: what the worker has not started yet is written here meanwhile (as the SVGs)
+        found = {
+            folder: cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
+            for folder in reversed(folders)
+        }
+        return [found[folder] for folder in folders]
 
     return listings
 

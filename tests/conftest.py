@@ -59,6 +59,19 @@ def built_copy(built: Paths, dest: Path) -> Paths:
     return Paths(root=dest / "p")
 
 
+class Given:
+    """A job as a stage gives it out (a `planpub.jobs.Job`): its name noted in `given`, and in `asked` when its
+    result is asked for; the result is `value`, nothing is computed."""
+
+    def __init__(self, name: str, value: object, given: list[str], asked: list[str]):
+        self.name, self.value, self.asked = name, value, asked
+        given.append(name)
+
+    def result(self) -> object:
+        self.asked.append(self.name)
+        return self.value
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

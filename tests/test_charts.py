@@ -16,7 +16,7 @@ from planpub import cache, chart, chartfile, query
 from planpub.concepts import load_concepts
 from planpub.config import ROOT, Paths, load_yaml
 
-from .conftest import built_copy, edit, fails_cleanly, line_number, run_build
+from .conftest import Given, built_copy, edit, fails_cleanly, line_number, run_build
 
 # Every chart the code before #19 drew from the committed packages (captured from planpub/chart.py at 7a84f1c).
 # One number changed on purpose since: shanxi-2016's count of targets in the text, 26 → 25 (#14's target reader).
@@ -112,18 +112,6 @@ def _plan_and_home_charts(built: Paths) -> dict[str, chart.Chart]:
     return {f"{found.name}.svg": found for found in drawn if found}
 
 
-class Given:
-    """A chart's SVG job as `draw_svgs` gives it out: noted in `given`, and in `asked` when its SVG is asked for."""
-
-    def __init__(self, name: str, given: list[str], asked: list[str]):
-        self.name, self.asked = name, asked
-        given.append(name)
-
-    def result(self) -> str:
-        self.asked.append(self.name)
-        return f"<svg>{self.name}</svg>"
-
-
 def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fresh_one(built, monkeypatch):
     charts = _plan_and_home_charts(built)
     most = max(len(found.data) for found in charts.values())
@@ -136,7 +124,7 @@ def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fre
         """What `draw_svgs` gives the worker, in order, and where it asks for a fresh one, for `rows` as many rows."""
         monkeypatch.setattr(chart, "LARGE_CHART_ROWS", rows)
         given = []
-        chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], given, []), lambda: given.append("fresh"))
+        chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], "", given, []), lambda: given.append("fresh"))
         return given
 
     assert given_out(most) == [*large, "fresh", *small]
@@ -150,7 +138,7 @@ def test_svgs_are_asked_for_last_given_first_so_that_this_process_draws_what_the
     names = {chart.spec_json(found): found.name for found in charts.values()}
     monkeypatch.setattr(cache, "_active", cache.Cache(None))
     given, asked = [], []
-    write = chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], given, asked))
+    write = chart.draw_svgs(charts, b"", lambda task, spec, *args: Given(names[spec], f"<svg>{names[spec]}</svg>", given, asked))
     write(tmp_path)
     assert len(given) == len(charts) and asked == given[::-1]
     for path, found in charts.items():

