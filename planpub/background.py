@@ -6,7 +6,9 @@ copied into the site after it. A build machine has two cores (CI too), so one wo
 `concurrent.futures.ProcessPoolExecutor`: tasks are submitted to it in the order given. When the build
 needs a result, it waits if the worker has started and has nothing else before it; otherwise it cancels
 the task's future: a task the worker has not started (`Future.cancel()` succeeds) is done here instead of
-waited for, so both cores stay busy to the end; a started one is waited for. If the worker cannot start
+waited for, so both cores stay busy to the end; a started one is waited for. A stage that gives out many tasks
+asks for their results last given first (`planpub.chart.draw_svgs`, `planpub.downloads.write_downloads`): the
+worker works from the front of the queue, the build from the back. If the worker cannot start
 at all, every task is done in this process. Between the two phases the build renews the worker (`renew`), and
 again once the charts of many rows are given to it (`planpub.chart.draw_svgs`): a process keeps the memory its
 tasks freed, ~0.5 GB after the downloads of 500 plans. A renewed worker finishes its tasks, then exits.
@@ -83,6 +85,6 @@ class Background:
         return all(other.done() for other in self.submitted[: self.submitted.index(future)])
 
     def __exit__(self, *failure) -> None:
-        for future in self.retired:  # nor what a renewed worker has not started: a failed build does not wait for it
+        for future in self.retired:  # what a renewed worker has not started is not computed either (a failed build)
             future.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)  # results nobody asked for are not computed
