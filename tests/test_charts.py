@@ -7,12 +7,14 @@ import csv
 import html
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 import vl_convert as vlc
 
-from planpub import cache, chart, chartfile, query
+from planpub import cache, chart, chartfile, font, query
+from planpub.background import Background
 from planpub.concepts import load_concepts
 from planpub.config import ROOT, Paths, load_yaml
 
@@ -109,7 +111,7 @@ def _plan_and_home_charts(built: Paths) -> dict[str, chart.Chart]:
     drawn = [
         chart.draw(declared[c], chart.run(declared[c], db, params), params, subject, t, "zh", []) for c, params, subject in pages
     ]
-    return {f"{found.name}.svg": found for found in drawn if found}
+    return {f"assets/charts/{found.name}.svg": found for found in drawn if found}
 
 
 def test_charts_of_many_rows_are_given_to_the_worker_first_and_the_rest_to_a_fresh_one(built, monkeypatch):
@@ -143,6 +145,19 @@ def test_svgs_are_asked_for_last_given_first_so_that_this_process_draws_what_the
     assert len(given) == len(charts) and asked == given[::-1]
     for path, found in charts.items():
         assert (tmp_path / path).read_text(encoding="utf-8") == f"<svg>{found.name}</svg>"
+
+
+def test_svgs_drawn_across_a_renewed_worker_are_the_bytes_the_build_published(built, tmp_path, monkeypatch):
+    charts = dict(list(_plan_and_home_charts(built).items())[-3:])  # two plans' charts, then the home page's
+    monkeypatch.setattr(chart, "LARGE_CHART_ROWS", max(len(found.data) for found in charts.values()))
+    monkeypatch.setattr(cache, "_active", cache.Cache(None))  # drawn anew
+    web_font = (built.site / font.SITE_FONT).read_bytes()
+    with Background(chart.warm_up) as background:
+        write = chart.draw_svgs(charts, web_font, background.submit, partial(background.renew, chart.warm_up))
+        assert background.retired, "the large chart went to a worker that was then renewed"
+        write(tmp_path)
+    for path in charts:
+        assert (tmp_path / path).read_bytes() == (built.site / path).read_bytes(), path
 
 
 # Each page with a chart, in each language: the words of the disclosure.
