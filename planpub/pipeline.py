@@ -58,19 +58,34 @@ def extract_plan(paths: Paths, entry: dict) -> Records:
     return records
 
 
-def extract_all(paths: Paths, entries: list[dict], previous: dict, log: Log) -> tuple[dict[str, Records], dict]:
-    """Every plan's records, from the cache when its source, entry, overrides and code are unchanged."""
-    per_plan: dict[str, Records] = {}
-    keys = {}
-    for entry in Progress(entries, "extract", label=lambda e: e["plan_id"]):
+def extract_all(
+    paths: Paths, entries: list[dict], previous: dict, log: Log, submit: Submit = now
+) -> tuple[dict[str, Records], dict]:
+    """Every plan's records, from the cache when its source, entry, overrides and code are unchanged.
+
+    The others are extracted with `submit`, and asked for last given first: the worker extracts from the first
+    plan on, this process from the last (planpub/background.py). A document that fails is reported as it would
+    be one at a time: the first of the registry's failing plans.
+    """
+    keys = {entry["plan_id"]: _extract_key(paths, entry) for entry in entries}
+    fresh = [entry for entry in entries if not cache.EXTRACT.has(cache.EXTRACT.key(keys[entry["plan_id"]]))]
+    extracting = {entry["plan_id"]: submit(extract_plan, paths, entry) for entry in fresh}
+    found: dict[str, Records] = {}
+    failed: dict[str, PlanError] = {}
+    for entry in Progress(entries[::-1], "extract", label=lambda e: e["plan_id"]):
         plan_id = entry["plan_id"]
-        keys[plan_id] = key = _extract_key(paths, entry)
-        fresh = not cache.EXTRACT.has(cache.EXTRACT.key(key))
-        per_plan[plan_id] = cache.EXTRACT.memo(cache.EXTRACT.key(key), lambda entry=entry: extract_plan(paths, entry))
-        check_title(paths, per_plan[plan_id]["plans"][0])
-        if fresh:
-            log(f"extract  {plan_id}: {why(previous.get(plan_id), key)}")
-    return per_plan, keys
+        try:
+            key = cache.EXTRACT.key(keys[plan_id])
+            found[plan_id] = cache.EXTRACT.memo(key, lambda plan_id=plan_id: extracting[plan_id].result())
+        except PlanError as error:
+            failed[plan_id] = error
+    for entry in entries:
+        if entry["plan_id"] in failed:
+            raise failed[entry["plan_id"]]
+        check_title(paths, found[entry["plan_id"]]["plans"][0])
+    for entry in fresh:
+        log(f"extract  {entry['plan_id']}: {why(previous.get(entry['plan_id']), keys[entry['plan_id']])}")
+    return {entry["plan_id"]: found[entry["plan_id"]] for entry in entries}, keys
 
 
 def why(old: dict | None, new: dict) -> str:
@@ -92,13 +107,14 @@ def report_concepts(concepts: list[registry.Concept], per_plan: dict[str, Record
             log(line)
 
 
-def curated_records(paths: Paths, strict: bool, previous: dict, log: Log):
-    """read → extract → curate (cached per plan) → link concepts → translate, for every registered plan."""
+def curated_records(paths: Paths, strict: bool, previous: dict, log: Log, submit: Submit = now):
+    """read → extract → curate (cached per plan; extracted with `submit`) → link concepts → translate, for every
+    registered plan."""
     entries = load_registry(paths)
     table = load_translations(paths.i18n)
     coverage = Coverage()
     concepts = registry.load_concepts(paths.datasets / "concepts.yaml")
-    per_plan, extract_keys = extract_all(paths, entries, previous, log)
+    per_plan, extract_keys = extract_all(paths, entries, previous, log, submit)
     for entry in entries:
         records = per_plan[entry["plan_id"]]
         tablereport.check_tables(records["tables"], paths.sources / entry["source"], strict, log)
@@ -240,9 +256,11 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    with Background(downloads.warm_up) as background:  # started first: the worker warms up while the plans are read
+    with Background(downloads.warm_up) as background:  # started first: the worker warms up, then extracts plans too
+        per_plan, coverage, concepts, extract_keys = curated_records(
+            paths, strict, stamp.get("extract", {}), log, background.submit
+        )
         chart_library = site.chart_library(background.submit)
-        per_plan, coverage, concepts, extract_keys = curated_records(paths, strict, stamp.get("extract", {}), log)
         catalog = load_yaml(paths.datasets / "catalog.yaml")
         released = changelog.release_date(catalog, date, paths.datasets / "catalog.yaml")
         staged = Staged.beside(paths)

@@ -27,7 +27,7 @@ def chart_library(submit: Submit) -> Callable[[], str]:
     """vl-convert's JavaScript bundle (vega, vega-lite, vega-embed), made by `submit` unless in .cache/.
 
     Slow to make (~1 s) and the same for a version of vl-convert: a cold build has the worker make it while
-    the plans are read.
+    the packages and pages are written.
     """
     key = cache.JS.key(vlc.__version__)
     making = None if cache.JS.has(key) else submit(vlc.javascript_bundle)

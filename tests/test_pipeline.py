@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from planpub import cache
 from planpub.errors import PlanError
+from planpub.jobs import Later, now
 from planpub.package import validate_package
-from planpub.pipeline import build
+from planpub.pipeline import build, extract_all, extract_plan
+from planpub.registry import load as load_registry
 
 from . import hostile
-from .conftest import SOURCES, built_copy, cli, snapshot
+from .conftest import SOURCES, Given, built_copy, cli, copy_project, snapshot
 
 
 def html_lang(path) -> str:
@@ -130,3 +133,32 @@ def test_an_invalid_descriptor_is_reported_with_frictionless_reasons(tmp_path):
     with pytest.raises(PlanError) as failure:
         validate_package(folder / "datapackage.json")
     assert "None is not of type 'string' at property 'title'" in failure.value.message and failure.value.hint
+
+
+def _failing(plan_id: str) -> None:
+    raise PlanError(f"{plan_id} is broken", f"datasets/sources/{plan_id}.txt", 1)
+
+
+def test_plans_are_extracted_last_given_first_and_a_failure_is_reported_as_the_registrys_first(tmp_path, monkeypatch):
+    """The worker extracts from the first plan, the build from the last (planpub/background.py); what the build
+    returns, logs and reports keeps the registry's order."""
+    paths = copy_project(tmp_path)
+    entries = load_registry(paths)
+    monkeypatch.setattr(cache, "_active", cache.Cache(None))  # nothing extracted before
+    records = {entry["plan_id"]: extract_plan(paths, entry) for entry in entries}
+    given, asked, logged = [], [], []
+
+    def submit(task, paths, entry) -> Given:
+        return Given(entry["plan_id"], records[entry["plan_id"]], given, asked)
+
+    per_plan, _ = extract_all(paths, entries, {}, logged.append, submit)
+    order = [entry["plan_id"] for entry in entries]
+    assert given == order and asked == order[::-1] and list(per_plan) == order
+    assert [line.split()[1].rstrip(":") for line in logged] == order
+    broken = {order[1], order[3]}
+
+    def breaking(task, paths, entry) -> Later:
+        return Later(_failing, (entry["plan_id"],)) if entry["plan_id"] in broken else now(task, paths, entry)
+
+    with pytest.raises(PlanError, match=f"{order[1]} is broken"):
+        extract_all(paths, entries, {}, logged.append, breaking)
