@@ -137,8 +137,9 @@ def server(built, tmp_path_factory):
         yield base.rstrip("/") + SUB
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One headless Chromium per test worker; each test opens fresh contexts in it (`visit`)."""
     with chromium() as launched:
         yield launched
 

@@ -68,8 +68,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).parent / "screenshots"  # for a person to look at (git-ignored)
 
 
-def _open_drawn(v, url: str, until: str = "load"):
-    page = v.open(url, until)
+def _open_drawn(v, url: str):
+    page = v.open(url)
     if page.locator("figure.chart").count():
         page.wait_for_selector("figure.chart.drawn", timeout=20000)
     return page
@@ -249,7 +249,8 @@ def test_screenshots_of_home_plan_and_indicator_pages(server, visit, lang_root, 
     SCREENSHOTS.mkdir(exist_ok=True)
     v = visit(viewport={"width": width, "height": 900})
     for name, path in zip(("home", "plan", "indicator"), CHART_PAGES, strict=True):
-        page = _open_drawn(v, server + lang_root + path, "networkidle")
+        page = _open_drawn(v, server + lang_root + path)
+        page.evaluate("document.fonts.ready.then(() => true)")  # the page's font in place before the picture
         out = SCREENSHOTS / f"{name}-{lang}-{width}.png"
         page.screenshot(path=str(out), full_page=True)
         assert _png_size(out.read_bytes())[0] == width
