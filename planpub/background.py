@@ -7,8 +7,8 @@ copied into the site after it. A build machine has two cores (CI too), so one wo
 needs a result, it waits if the worker has started and has nothing else before it; otherwise it cancels
 the task's future: a task the worker has not started (`Future.cancel()` succeeds) is done here instead of
 waited for, so both cores stay busy to the end; a started one is waited for. A stage that gives out many tasks
-asks for their results last given first (`planpub.chart.draw_svgs`, `planpub.downloads.write_downloads`): the
-worker works from the front of the queue, the build from the back. If the worker cannot start
+asks for their results last given first (`planpub.jobs.last_first`): the worker works from the front of the
+queue, the build from the back. If the worker cannot start
 at all, every task is done in this process. Between the two phases the build renews the worker (`renew`), and
 again once the charts of many rows are given to it (`planpub.chart.draw_svgs`): a process keeps the memory its
 tasks freed, ~0.5 GB after the downloads of 500 plans. A renewed worker finishes its tasks, then exits.

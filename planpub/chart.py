@@ -25,7 +25,7 @@ import vl_convert as vlc
 from . import cache, font
 from .chartfile import COLUMN, PLACEHOLDER, Declaration, sql_error
 from .font import FAMILY
-from .jobs import Job, Submit
+from .jobs import Job, Submit, last_first
 
 if TYPE_CHECKING:
     import altair as alt
@@ -103,23 +103,24 @@ def draw_svgs(
     versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION]
     keys = {path: cache.SVG.key(chart.spec, chart.lang, versions) for path, chart in charts.items()}
     todo = {keys[path]: chart for path, chart in charts.items() if not cache.SVG.has(keys[path])}  # a spec once
-    large = [key for key, chart in todo.items() if len(chart.data) >= LARGE_CHART_ROWS]
-    # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and spec as
-    # objects (~170 MB at 500 plans, while MkDocs runs).
-    drawing: dict[str, Job] = {key: submit(_draw_svg, spec_json(todo[key]), todo[key].lang, web_font) for key in large}
-    if large:
+
+    def draw(key: str) -> Job:
+        # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and spec as
+        # objects (~170 MB at 500 plans, while MkDocs runs).
+        return submit(_draw_svg, spec_json(todo[key]), todo[key].lang, web_font)
+
+    drawing = {key: draw(key) for key, chart in todo.items() if len(chart.data) >= LARGE_CHART_ROWS}
+    if drawing:
         fresh_worker()
-    for key, chart in todo.items():
-        if key not in drawing:
-            drawing[key] = submit(_draw_svg, spec_json(chart), chart.lang, web_font)
+    drawing |= {key: draw(key) for key in todo if key not in drawing}
 
     def write(site: Path) -> None:
-        # Last given, first asked for: what the worker has not started yet is drawn here meanwhile (a job not
-        # started is taken back, planpub/background.py), so at the end both cores draw instead of one waiting.
-        for path, key in reversed(keys.items()):
-            svg = cache.SVG.memo(key, lambda key=key: drawing[key].result())
+        def written(path: str) -> None:
+            svg = cache.SVG.memo(keys[path], lambda: drawing[keys[path]].result())
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_text(svg, encoding="utf-8")
+
+        last_first(list(keys), written)
 
     return write
 

@@ -28,7 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import cache, query
 from .config import load_yaml
 from .csvfile import csv_bytes, formula_like
-from .jobs import Submit
+from .jobs import Submit, last_first
 from .package import CATALOG, format_value
 from .schema import RESOURCES, contract, field_names
 
@@ -282,13 +282,11 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     fresh = [folder for folder in folders if not cache.DOWNLOADS.has(keys[folder])]
     writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
 
+    def listing_of(folder: Path) -> dict:
+        return cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda: writing[folder].result())
+
     def listings() -> list[dict]:
-        # Last given, first asked for: what the worker has not started yet is written here meanwhile (as the SVGs)
-        found = {
-            folder: cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda folder=folder: writing[folder].result())
-            for folder in reversed(folders)
-        }
-        return [found[folder] for folder in folders]
+        return last_first(folders, listing_of)
 
     return listings
 

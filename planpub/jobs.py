@@ -7,8 +7,11 @@ This module imports nothing of planpub, so that stages and the worker never impo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Reversible
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Job(Protocol):
@@ -32,3 +35,13 @@ class Later:
 def now(task: Callable, *args) -> Job:
     """`Background.submit`'s twin for commands with nothing to overlap: the task runs when its result is asked for."""
     return Later(task, args)
+
+
+def last_first(items: Reversible[T], result: Callable[[T], R]) -> list[R]:
+    """`result(item)` for every item, asked for from the last item to the first; returned in the items' order.
+
+    For jobs given out in the items' order: the worker starts them from the first, and asking from the last lets
+    the build take back and do those the worker has not started (planpub/background.py), so both work to the
+    end instead of one waiting for the other.
+    """
+    return [result(item) for item in reversed(items)][::-1]

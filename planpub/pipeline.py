@@ -17,7 +17,7 @@ from .config import ROOT, Paths, load_yaml
 from .curate import apply_overrides
 from .errors import PlanError
 from .extract import extract, tablereport, targets
-from .jobs import Submit, now
+from .jobs import Submit, last_first, now
 from .page import PageWriter
 from .progress import Progress
 from .query import add_concepts, connect
@@ -63,29 +63,30 @@ def extract_all(
 ) -> tuple[dict[str, Records], dict]:
     """Every plan's records, from the cache when its source, entry, overrides and code are unchanged.
 
-    The others are extracted with `submit`, and asked for last given first: the worker extracts from the first
-    plan on, this process from the last (planpub/background.py). A document that fails is reported as it would
-    be one at a time: the first of the registry's failing plans.
+    The others are extracted with `submit` and asked for last first (`jobs.last_first`): the worker extracts from
+    the first plan on, this process from the last. A document that fails is reported as it would be one at a
+    time: the first of the registry's failing plans.
     """
     keys = {entry["plan_id"]: _extract_key(paths, entry) for entry in entries}
-    fresh = [entry for entry in entries if not cache.EXTRACT.has(cache.EXTRACT.key(keys[entry["plan_id"]]))]
+    step_keys = {plan_id: cache.EXTRACT.key(key) for plan_id, key in keys.items()}
+    fresh = [entry for entry in entries if not cache.EXTRACT.has(step_keys[entry["plan_id"]])]
     extracting = {entry["plan_id"]: submit(extract_plan, paths, entry) for entry in fresh}
-    found: dict[str, Records] = {}
-    failed: dict[str, PlanError] = {}
-    for entry in Progress(entries[::-1], "extract", label=lambda e: e["plan_id"]):
-        plan_id = entry["plan_id"]
+
+    def extracted(plan_id: str) -> Records | PlanError:
+        """The plan's records, or the error its document gave (raised below, in the registry's order)."""
         try:
-            key = cache.EXTRACT.key(keys[plan_id])
-            found[plan_id] = cache.EXTRACT.memo(key, lambda plan_id=plan_id: extracting[plan_id].result())
+            return cache.EXTRACT.memo(step_keys[plan_id], lambda: extracting[plan_id].result())
         except PlanError as error:
-            failed[plan_id] = error
-    for entry in entries:
-        if entry["plan_id"] in failed:
-            raise failed[entry["plan_id"]]
-        check_title(paths, found[entry["plan_id"]]["plans"][0])
+            return error
+
+    found = dict(zip(keys, last_first(Progress(list(keys), "extract"), extracted), strict=True))
+    for records in found.values():
+        if isinstance(records, PlanError):
+            raise records
+        check_title(paths, records["plans"][0])
     for entry in fresh:
         log(f"extract  {entry['plan_id']}: {why(previous.get(entry['plan_id']), keys[entry['plan_id']])}")
-    return {entry["plan_id"]: found[entry["plan_id"]] for entry in entries}, keys
+    return found, keys
 
 
 def why(old: dict | None, new: dict) -> str:
