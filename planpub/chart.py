@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +85,16 @@ class Chart:
     params: dict = field(default_factory=dict)
     reads: list[str] = field(default_factory=list)  # tables of the catalog (and the registry) the query reads
 
+    @cached_property
+    def svg_key(self) -> str:
+        """Its static SVG's key in .cache/: the spec, the language and what draws it."""
+        return cache.SVG.key(self.spec, self.lang, [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION])
+
+
+def undrawn(charts: dict[str, Chart]) -> bool:
+    """Whether a chart's SVG is still to be drawn (not in .cache/): only then is vl-convert worth starting."""
+    return any(not cache.SVG.has(chart.svg_key) for chart in charts.values())
+
 
 def draw_svgs(
     charts: dict[str, Chart], web_font: bytes, submit: Submit, fresh_worker: Callable[[], None] = lambda: None
@@ -100,8 +110,7 @@ def draw_svgs(
     left a worker at 426 MB, 404 smaller ones at 220 MB): those charts go first, then `fresh_worker` gives
     the rest a new worker, and the one that drew them exits once they are drawn.
     """
-    versions = [vlc.__version__, FAMILY, font.FONTTOOLS_VERSION]
-    keys = {path: cache.SVG.key(chart.spec, chart.lang, versions) for path, chart in charts.items()}
+    keys = {path: chart.svg_key for path, chart in charts.items()}
     todo = {keys[path]: chart for path, chart in charts.items() if not cache.SVG.has(keys[path])}  # a spec once
 
     def draw(key: str) -> Job:

@@ -268,11 +268,10 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         try:
             curated = (per_plan, coverage, concepts)
             # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs while
-            # the last pages are written): the memory they left in the old one (~0.5 GB at 500 plans) goes back
-            # to the machine before MkDocs' peak.
-            fresh_worker = partial(background.renew, charts.warm_up)
+            # the last pages are written, if there are any to draw): the memory they left in the old one (~0.5 GB
+            # at 500 plans) goes back to the machine before MkDocs' peak.
             reports, log_text, svg_charts, web_font = write_packages_and_pages(
-                paths, staged, curated, catalog, released, chart_library, background.submit, log, fresh_worker
+                paths, staged, curated, catalog, released, chart_library, background.submit, log, background.renew
             )
             del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
             pages = [cache.tree_digest(staged.docs), cache.tree_digest(staged.downloads)]
@@ -284,7 +283,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
-                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit, fresh_worker)
+                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit, partial(background.renew, charts.warm_up))
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)
@@ -315,10 +314,10 @@ def write_packages_and_pages(
     chart_library: Callable[[], str],
     submit: Submit,
     log: Log,
-    fresh_worker: Callable[[], None] = lambda: None,
+    renew: Callable[[Callable[[], None] | None], None] = lambda warm_up: None,
 ) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes]:
-    """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; `fresh_worker` is
-    called once the downloads and validation are done.
+    """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; once the downloads and
+    validation are done, `renew` is given what a fresh worker warms up: vl-convert, if an SVG is to be drawn.
 
     Returns the validation reports, the changelog text to publish (None if no value changed), the charts
     whose SVGs the site needs (by path in the site) and the web font to draw them with.
@@ -346,7 +345,7 @@ def write_packages_and_pages(
     writer.write_all()
     reports = reports()
     writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
-    fresh_worker()
+    renew(charts.warm_up if charts.undrawn(writer.charts) else None)
     log_text = record_changes(paths, staged.packages, released, log)
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)

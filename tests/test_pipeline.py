@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from planpub import cache
+from planpub import cache, chart
+from planpub.background import Background
 from planpub.errors import PlanError
 from planpub.jobs import Later, now
 from planpub.package import validate_package
@@ -19,7 +21,7 @@ from planpub.pipeline import build, extract_all, extract_plan
 from planpub.registry import load as load_registry
 
 from . import hostile
-from .conftest import SOURCES, Given, built_copy, cli, copy_project, snapshot
+from .conftest import SOURCES, Given, built_copy, cli, copy_project, run_build, snapshot
 
 
 def html_lang(path) -> str:
@@ -162,3 +164,15 @@ def test_plans_are_extracted_last_given_first_and_a_failure_is_reported_as_the_r
 
     with pytest.raises(PlanError, match=f"{order[1]} is broken"):
         extract_all(paths, entries, {}, logged.append, breaking)
+
+
+def test_the_fresh_worker_starts_vl_convert_only_when_a_chart_svg_is_still_to_be_drawn(built, tmp_path, monkeypatch):
+    paths = built_copy(built, tmp_path)
+    warmed = []
+    renew = Background.renew
+    monkeypatch.setattr(Background, "renew", lambda self, warm_up=None: renew(self, warmed.append(warm_up) or warm_up))
+    assert run_build(paths, "--force").returncode == 0
+    assert warmed == [None], "every SVG was in .cache/"
+    shutil.rmtree(paths.cache / "svg")
+    assert run_build(paths, "--force").returncode == 0
+    assert warmed == [None, chart.warm_up]
