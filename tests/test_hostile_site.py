@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from . import hostile
-from .browser import chromium, serve
+from .browser import serve
 from .conftest import built_copy, run_build
 
 pytestmark = pytest.mark.browser
@@ -69,12 +69,6 @@ def server(hostile_site):
 
     with serve(hostile_site.site) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 class Visit:
