@@ -32,10 +32,15 @@ def until(condition) -> None:
         time.sleep(0.01)
 
 
+def slow_start() -> None:
+    time.sleep(1.0)
+
+
 def test_a_task_asked_for_before_the_worker_started_runs_here_and_once_it_is_idle_runs_there():
-    with Background() as background:
+    with Background(slow_start) as background:  # a worker forked from a warm fork server starts in milliseconds
+        given = background.submit(where)  # with the start signal, fills the executor's call queue (two tasks)
         assert background.submit(where).result() == os.getpid()  # not waited for: the worker is still starting
-        until(background.ready.done)
+        until(given.future.done)
         assert background.submit(where).result() != os.getpid()  # the idle worker takes it at once
 
 
