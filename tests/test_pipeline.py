@@ -170,7 +170,12 @@ def test_the_fresh_worker_starts_vl_convert_only_when_a_chart_svg_is_still_to_be
     paths = built_copy(built, tmp_path)
     warmed = []
     renew = Background.renew
-    monkeypatch.setattr(Background, "renew", lambda self, warm_up=None: renew(self, warmed.append(warm_up) or warm_up))
+
+    def noting_warm_up(background: Background, warm_up=None) -> None:
+        warmed.append(warm_up)
+        renew(background, warm_up)
+
+    monkeypatch.setattr(Background, "renew", noting_warm_up)
     assert run_build(paths, "--force").returncode == 0
     assert warmed == [None], "every SVG was in .cache/"
     shutil.rmtree(paths.cache / "svg")
