@@ -49,13 +49,17 @@ PREFIXES = ["第一章", "\t(1)", "专栏1 ", "一、", "到2025年，"]
 HANG_SECONDS = 60
 
 
-def _read_and_extract(path: str) -> None:
-    extract(read_document(path), {"plan_id": "x", "level": "city"})
+def _read_and_extract(path: str, wrapped: bool | None) -> None:
+    doc = read_document(path)
+    if wrapped is not None:  # the document is read as the test means it to be
+        assert (doc.wrap_width > 0) == wrapped, f"{path}: wrap width {doc.wrap_width}"
+    extract(doc, {"plan_id": "x", "level": "city"})
 
 
-def in_bounded_time(path) -> None:
-    """Read + extract `path` in a child process; fail if it outlives HANG_SECONDS or raises."""
-    child = multiprocessing.get_context("fork").Process(target=_read_and_extract, args=(str(path),))
+def in_bounded_time(path, wrapped: bool | None = None) -> None:
+    """Read + extract `path` in a child process; fail if it outlives HANG_SECONDS or raises (or, with `wrapped`,
+    if its lines are not read as one hard-wrapped paragraph, or as lines of their own)."""
+    child = multiprocessing.get_context("fork").Process(target=_read_and_extract, args=(str(path), wrapped))
     child.start()
     child.join(HANG_SECONDS)
     if child.is_alive():
@@ -94,12 +98,22 @@ def test_absurdly_long_line_is_refused_naming_its_line(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+def pathological(folder, prefix: str, step: int) -> read.Path:
+    """A document of the pathological lines after `prefix`, each `step` characters shorter than the one before."""
+    lines = ["前言", "指标\t2020年\t2025年\t属性"]
+    for n, pattern in enumerate(PATTERNS):
+        limit = read.MAX_LINE_CHARS - len(prefix) - 40 - n * step
+        lines.append(prefix + (pattern * (limit // len(pattern) + 1))[:limit] + "x")
+    lines += ["第二章 保障措施", "（1）人均预期寿命（岁）\t77\t78\t预期性"]
+    doc = folder / "pathological.txt"
+    doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return doc
+
+
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_pathological_long_lines_are_read_and_extracted_in_bounded_time(tmp_path, prefix):
-    limit = read.MAX_LINE_CHARS - len(prefix) - 40
-    lines = ["前言", "指标\t2020年\t2025年\t属性"]
-    lines += [prefix + (p * (limit // len(p) + 1))[:limit] + "x" for p in PATTERNS]
-    lines += ["第二章 保障措施", "（1）人均预期寿命（岁）\t77\t78\t预期性"]
-    doc = tmp_path / "pathological.txt"
-    doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    in_bounded_time(doc)
+    in_bounded_time(pathological(tmp_path, prefix, step=997), wrapped=False)  # each line its own, with its prefix
+
+
+def test_a_paragraph_hard_wrapped_from_pathological_lines_is_read_and_extracted_in_bounded_time(tmp_path):
+    in_bounded_time(pathological(tmp_path, "一、", step=0), wrapped=True)  # one paragraph of millions of characters
