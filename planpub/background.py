@@ -54,8 +54,8 @@ class Queued(Later):
 class Background:
     """A worker process for the duration of a build (`with Background(warm_up) as background:`).
 
-    `warm_up` (a module-level function) runs in the worker as it starts, to import what the tasks need
-    while this process reads the plans.
+    `warm_up` (a module-level function) runs in the worker as it starts, to get ready what its tasks need
+    beyond `PRELOADED` (vl-convert's engine, for the chart SVGs) before they are given out.
     """
 
     def __init__(self, warm_up: Callable[[], None] | None = None):

@@ -266,11 +266,6 @@ def listing(folder: Path) -> list[dict]:
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
 
 
-def warm_up() -> None:
-    """Import what the worker's first tasks (validation, downloads) need as it starts (planpub.background)."""
-    import frictionless  # noqa: F401
-
-
 def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
     """Start writing the download area of every package (the catalog first) with `submit`.
 

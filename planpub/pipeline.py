@@ -257,7 +257,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     inputs = cache.inputs(paths, options)
     if stamp:
         log("changed  " + ", ".join(cache.changed(stamp.get("inputs", {}), inputs) or ["outputs changed since the last build"]))
-    with Background(downloads.warm_up) as background:  # started first: the worker warms up, then extracts plans too
+    with Background() as background:  # started first (the fork server imports the stages), then extracts plans too
         per_plan, coverage, concepts, extract_keys = curated_records(
             paths, strict, stamp.get("extract", {}), log, background.submit
         )
