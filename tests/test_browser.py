@@ -38,7 +38,7 @@ def test_every_page_type_loads_in_both_languages_without_console_errors_or_outsi
 
 @pytest.mark.parametrize("lang_root, word", [("", "基期值"), ("en/", "Baseline")])
 def test_plan_chart_draws_marks_in_the_page_language(server, visit, lang_root, word):
-    page = visit().open(f"{server}{lang_root}plans/{PLAN}.html")
+    page = visit(search_index=False).open(f"{server}{lang_root}plans/{PLAN}.html")
     page.wait_for_selector("figure.chart.drawn .vega-target svg", timeout=15000)
     marks = page.locator("figure.chart.drawn .vega-target svg .mark-symbol path")
     assert marks.count() > 10
@@ -46,7 +46,7 @@ def test_plan_chart_draws_marks_in_the_page_language(server, visit, lang_root, w
 
 
 def test_home_chart_draws_one_bar_per_row_of_its_data_table(server, visit):
-    page = visit().open(server)
+    page = visit(search_index=False).open(server)
     page.wait_for_selector("figure.chart.drawn", timeout=15000)
     rows = page.locator("figure.chart .chart-data tbody tr").count()
     assert rows >= 1
@@ -60,7 +60,7 @@ def test_without_scripts_the_static_svg_chart_is_shown(server, visit):
 
 
 def test_language_switcher_lands_on_the_twin_page(server, visit):
-    page = visit().open(f"{server}plans/{PLAN}.html")
+    page = visit(search_index=False).open(f"{server}plans/{PLAN}.html")
     zh_headings = page.locator("h2").all_text_contents()
     page.locator(".md-header__option .md-select").first.hover()
     page.locator('a.md-select__link[hreflang="en"]').click()
@@ -76,7 +76,7 @@ def test_language_switcher_lands_on_the_twin_page(server, visit):
 
 
 def test_download_and_source_links_resolve(server, visit):
-    page = visit().open(f"{server}en/plans/{PLAN}.html")
+    page = visit(search_index=False).open(f"{server}en/plans/{PLAN}.html")
     for selector in ('a[href$="indicators.csv"]', "a.chart-download", 'a[href$=".txt"]'):
         href = page.locator(selector).first.get_attribute("href")
         response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
@@ -118,7 +118,7 @@ def test_search_in_english_is_stemmed_and_finds_english_pages_only(server, visit
 
 
 def test_chinese_text_renders_with_the_site_font_not_a_fallback(server, visit):
-    v = visit()
+    v = visit(search_index=False)
     page = v.open(f"{server}plans/{PLAN}.html")
     page.wait_for_selector("figure.chart.drawn", timeout=15000)
     cdp = v.context.new_cdp_session(page)

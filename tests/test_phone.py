@@ -5,6 +5,7 @@ in English, no serious accessibility violations (axe-core), chart downloads, and
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import struct
@@ -66,6 +67,12 @@ _UNMARKED_CHINESE = r"""() => {
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"  # for a person to look at (git-ignored)
+
+
+@pytest.fixture
+def visit(visit):
+    """No test here searches, so their pages leave the search index unbuilt (see conftest.Visit)."""
+    return functools.partial(visit, search_index=False)
 
 
 def _open_drawn(v, url: str):
