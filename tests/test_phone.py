@@ -9,6 +9,7 @@ import functools
 import io
 import re
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from planpub.chart import PALETTE
 
+from .conftest import Visit
 from .test_browser import PLAN
 
 WIDTHS = (390, 1400)
@@ -35,6 +37,7 @@ PAGES = [
     f"sources/{PLAN}.html",
 ]
 CHART_PAGES = ["index.html", f"plans/{PLAN}.html", f"indicators/{CONCEPT}.html"]
+SCREENSHOT_NAMES = dict(zip(CHART_PAGES, ("home", "plan", "indicator"), strict=True))  # of their screenshots
 
 # Rendered size of every text of the page's charts: its font size times the scale the SVG is drawn at.
 _CHART_TEXT_PX = """() => [...document.querySelectorAll('figure.chart .vega-target svg text')]
@@ -48,6 +51,10 @@ _CHART_TEXT_PX = """() => [...document.querySelectorAll('figure.chart .vega-targ
 # Each chart's drawn width and its column's width.
 _CHART_AND_COLUMN_PX = """() => [...document.querySelectorAll('figure.chart')]
   .map(f => [f.querySelector('svg').width.baseVal.value, f.clientWidth])"""
+
+# Each chart's text alternative (its SVG's label) and the summary of the data table under it.
+_CHART_LABELS = """() => [...document.querySelectorAll('figure.chart')]
+  .map(f => [f.querySelector('svg').ariaLabel, f.querySelector('summary').textContent])"""
 
 # Visible text outside elements marked lang="zh…" that holds Chinese (Han, CJK punctuation, full-width forms).
 _UNMARKED_CHINESE = r"""() => {
@@ -82,23 +89,78 @@ def _open_drawn(v, url: str):
     return page
 
 
+# The pages axe-core checks: one of each kind a reader meets, less three of plain text.
+AXE_PAGES = [p for p in PAGES if p not in ("about.html", "changelog.html", "indicators/index.html")]
+
+
+@dataclass
+class Shown:
+    """What one page showed at one width, read once for the tests below that only look (none clicks or types)."""
+
+    scroll_width: int
+    chart_text_px: list[dict] = field(default_factory=list)  # every chart text: its rendered size
+    chart_and_column_px: list[list[float]] = field(default_factory=list)
+    chart_names: list[list[str]] = field(default_factory=list)  # each chart's label and its data table's summary
+    unmarked_chinese: list[str] = field(default_factory=list)  # on an English page
+    serious: list | None = None  # axe-core's serious or critical violations, on the AXE_PAGES
+    screenshot: Path | None = None  # a full-page picture of a chart page, for a person to look at
+
+
+@pytest.fixture(scope="module")
+def shown(browser, server, built):
+    """Each page the looking tests need, loaded once per language and width (not once per test) and read in order:
+    measured first, then axe-core, then a full-page screenshot, so nothing read is taken after a picture."""
+    seen: dict[tuple[str, int], dict[str, Shown]] = {}
+
+    def at(lang_root: str, width: int) -> dict[str, Shown]:
+        if (lang_root, width) not in seen:
+            paths = PAGES if width < 1000 else AXE_PAGES
+            if lang_root == "en/" and width >= 1000:  # every English page is checked for unmarked Chinese
+                paths = sorted(p.relative_to(built.site / "en").as_posix() for p in (built.site / "en").rglob("*.html"))
+            seen[(lang_root, width)] = _show(browser, server, lang_root, width, paths)
+        return seen[(lang_root, width)]
+
+    return at
+
+
+def _show(browser, server: str, lang_root: str, width: int, paths: list[str]) -> dict[str, Shown]:
+    v = Visit(browser, search_index=False, viewport={"width": width, "height": 900})
+    axe, lang = Axe(), "en" if lang_root else "zh"
+    out = {}
+    try:
+        for path in paths:
+            page = _open_drawn(v, server + lang_root + path)
+            one = out[path] = Shown(page.evaluate("() => document.documentElement.scrollWidth"))
+            if lang == "en":
+                one.unmarked_chinese = page.evaluate(_UNMARKED_CHINESE)
+            if path in CHART_PAGES:
+                one.chart_text_px = page.evaluate(_CHART_TEXT_PX)
+                one.chart_and_column_px = page.evaluate(_CHART_AND_COLUMN_PX)
+                one.chart_names = page.evaluate(_CHART_LABELS)
+            if path in AXE_PAGES:
+                violations = axe.run(page).response["violations"]
+                one.serious = [(x["id"], x["nodes"][0]["target"]) for x in violations if x["impact"] in ("serious", "critical")]
+            if path in CHART_PAGES:
+                page.evaluate("document.fonts.ready.then(() => true)")  # the page's font in place before the picture
+                SCREENSHOTS.mkdir(exist_ok=True)
+                one.screenshot = SCREENSHOTS / f"{SCREENSHOT_NAMES[path]}-{lang}-{width}.png"
+                page.screenshot(path=str(one.screenshot), full_page=True)
+    finally:
+        v.context.close()
+    return out
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang_root", LANGS)
-def test_chart_text_is_at_least_11px_as_rendered_and_charts_fit_their_column(server, visit, lang_root, width):
-    v = visit(viewport={"width": width, "height": 900})
+def test_chart_text_is_at_least_11px_as_rendered_and_charts_fit_their_column(shown, lang_root, width):
     for path in CHART_PAGES:
-        page = _open_drawn(v, server + lang_root + path)
-        texts = page.evaluate(_CHART_TEXT_PX)
-        assert len(texts) > 5, path
-        small = [t for t in texts if t["px"] < 11]
+        page = shown(lang_root, width)[path]
+        assert len(page.chart_text_px) > 5, path
+        small = [t for t in page.chart_text_px if t["px"] < 11]
         assert small == [], (path, small[:5])
-        widths = page.evaluate(_CHART_AND_COLUMN_PX)
-        assert all(drawn <= column + 1 for drawn, column in widths), (path, widths)
+        assert all(drawn <= column + 1 for drawn, column in page.chart_and_column_px), (path, page.chart_and_column_px)
         # a text alternative naming the chart (the title of the data table under it)
-        named = page.eval_on_selector_all(
-            "figure.chart", "fs => fs.map(f => [f.querySelector('svg').ariaLabel, f.querySelector('summary').textContent])"
-        )
-        assert all(label and label in summary for label, summary in named), named
+        assert all(label and label in summary for label, summary in page.chart_names), page.chart_names
 
 
 @pytest.mark.parametrize("lang_root", LANGS)
@@ -114,13 +176,11 @@ def test_charts_redraw_to_the_new_width_when_the_window_narrows(server, visit, l
 
 
 @pytest.mark.parametrize("lang_root", LANGS)
-def test_no_page_scrolls_sideways_on_a_phone(server, visit, lang_root):
+def test_no_page_scrolls_sideways_on_a_phone(shown, lang_root):
     """Wide tables scroll inside their own box; the page itself never gets wider than the phone."""
-    v = visit(viewport={"width": 390, "height": 800})
-    for path in PAGES:
-        page = _open_drawn(v, server + lang_root + path)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, (path, width)
+    pages = shown(lang_root, 390)
+    assert sorted(pages) == sorted(PAGES)
+    assert {path: page.scroll_width for path, page in pages.items() if page.scroll_width > 390} == {}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -178,33 +238,19 @@ def test_typing_in_the_projects_filter_filters_the_rows(server, visit, lang_root
     assert sum(r["visible"] for r in rows.evaluate_all(_ROWS_SHOWN)) == total
 
 
-def test_every_english_page_shows_no_chinese_outside_elements_marked_lang_zh(server, visit, built):
-    v = visit(viewport={"width": 1400, "height": 900})
-    pages = sorted(p.relative_to(built.site / "en").as_posix() for p in (built.site / "en").rglob("*.html"))
+def test_every_english_page_shows_no_chinese_outside_elements_marked_lang_zh(shown, built):
+    pages = shown("en/", 1400)
     assert len(pages) > 30
-    unmarked = {}
-    for path in pages:
-        page = v.open(f"{server}en/{path}")
-        found = page.evaluate(_UNMARKED_CHINESE)
-        if found:
-            unmarked[path] = found[:5]
-    assert unmarked == {}
+    assert {path: page.unmarked_chinese[:5] for path, page in pages.items() if page.unmarked_chinese} == {}
     assert 'content="Indicators' in (built.site / "en" / "index.html").read_text(encoding="utf-8"), "English meta description"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang_root", LANGS)
-def test_axe_core_finds_no_serious_or_critical_violations(server, visit, lang_root, width):
-    axe = Axe()
-    v = visit(viewport={"width": width, "height": 900})
-    found = {}
-    for path in [p for p in PAGES if p not in ("about.html", "changelog.html", "indicators/index.html")]:
-        page = _open_drawn(v, server + lang_root + path)
-        violations = axe.run(page).response["violations"]
-        bad = [(x["id"], x["nodes"][0]["target"]) for x in violations if x["impact"] in ("serious", "critical")]
-        if bad:
-            found[path] = bad
-    assert found == {}
+def test_axe_core_finds_no_serious_or_critical_violations(shown, lang_root, width):
+    checked = {path: page.serious for path, page in shown(lang_root, width).items() if page.serious is not None}
+    assert sorted(checked) == sorted(AXE_PAGES)
+    assert {path: serious for path, serious in checked.items() if serious} == {}
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -262,16 +308,10 @@ def test_a_category_has_the_same_colour_in_both_languages(built):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("lang_root, lang", [("", "zh"), ("en/", "en")])
-def test_screenshots_of_home_plan_and_indicator_pages(server, visit, lang_root, lang, width):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    v = visit(viewport={"width": width, "height": 900})
-    for name, path in zip(("home", "plan", "indicator"), CHART_PAGES, strict=True):
-        page = _open_drawn(v, server + lang_root + path)
-        page.evaluate("document.fonts.ready.then(() => true)")  # the page's font in place before the picture
-        out = SCREENSHOTS / f"{name}-{lang}-{width}.png"
-        page.screenshot(path=str(out), full_page=True)
-        assert _png_size(out.read_bytes())[0] == width
+@pytest.mark.parametrize("lang_root", LANGS)
+def test_screenshots_of_home_plan_and_indicator_pages(shown, lang_root, width):
+    for path in CHART_PAGES:
+        assert _png_size(shown(lang_root, width)[path].screenshot.read_bytes())[0] == width, path
 
 
 def test_a_ceiling_reads_at_most_and_is_never_drawn_as_growth(built):
