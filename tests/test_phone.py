@@ -124,6 +124,7 @@ def shown(browser, server, built):
 
 
 def _show(browser, server: str, lang_root: str, width: int, paths: list[str]) -> dict[str, Shown]:
+    """Load `paths` one after another in one page at `width` and read what each showed."""
     v = Visit(browser, search_index=False, viewport={"width": width, "height": 900})
     axe, lang = Axe(), "en" if lang_root else "zh"
     out = {}
