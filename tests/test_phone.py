@@ -114,8 +114,9 @@ def shown(browser, server, built):
 
     def at(lang_root: str, width: int) -> dict[str, Shown]:
         if (lang_root, width) not in seen:
-            paths = PAGES if width < 1000 else AXE_PAGES
-            if lang_root == "en/" and width >= 1000:  # every English page is checked for unmarked Chinese
+            desktop = width >= 1000
+            paths = AXE_PAGES if desktop else PAGES
+            if lang_root == "en/" and desktop:  # every English page is checked for unmarked Chinese
                 paths = sorted(p.relative_to(built.site / "en").as_posix() for p in (built.site / "en").rglob("*.html"))
             seen[(lang_root, width)] = _show(browser, server, lang_root, width, paths)
         return seen[(lang_root, width)]
@@ -127,6 +128,7 @@ def _show(browser, server: str, lang_root: str, width: int, paths: list[str]) ->
     """Load `paths` one after another in one page at `width` and read what each showed."""
     v = Visit(browser, search_index=False, viewport={"width": width, "height": 900})
     axe, lang = Axe(), "en" if lang_root else "zh"
+    SCREENSHOTS.mkdir(exist_ok=True)
     out = {}
     try:
         for path in paths:
@@ -143,7 +145,6 @@ def _show(browser, server: str, lang_root: str, width: int, paths: list[str]) ->
                 one.serious = [(x["id"], x["nodes"][0]["target"]) for x in violations if x["impact"] in ("serious", "critical")]
             if path in CHART_PAGES:
                 page.evaluate("document.fonts.ready.then(() => true)")  # the page's font in place before the picture
-                SCREENSHOTS.mkdir(exist_ok=True)
                 one.screenshot = SCREENSHOTS / f"{SCREENSHOT_NAMES[path]}-{lang}-{width}.png"
                 page.screenshot(path=str(one.screenshot), full_page=True)
     finally:
