@@ -9,6 +9,10 @@ import duckdb
 
 from .schema import RESOURCES, field_types
 
+# Rows of one source line in the order the extractor wrote them (their order in the package's CSV: DuckDB keeps a
+# loaded table's rows in file order, as `rowid`), so that the rows a plan's page lists depend on that plan's rows
+# alone: ORDER BY source_line by itself leaves ties in an order DuckDB does not define.
+IN_PACKAGE_ORDER = "rowid"
 _DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
 
 
@@ -103,12 +107,12 @@ def comparable(indicator: dict) -> bool:
 
 
 def sections(db, plan_id: str) -> list[dict]:
-    return rows(db, "SELECT * FROM sections WHERE plan_id = ? ORDER BY source_line", [plan_id])
+    return rows(db, f"SELECT * FROM sections WHERE plan_id = ? ORDER BY source_line, {IN_PACKAGE_ORDER}", [plan_id])
 
 
 def projects(db, plan_id: str | None = None) -> list[dict]:
     where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id else ("", [])
-    return rows(db, f"SELECT * FROM projects {where} ORDER BY plan_id, source_line", params)
+    return rows(db, f"SELECT * FROM projects {where} ORDER BY plan_id, source_line, {IN_PACKAGE_ORDER}", params)
 
 
 def corrections(db, plan_id: str) -> list[dict]:
@@ -149,7 +153,7 @@ def boxes(db, plan_id: str | None = None) -> list[dict]:
 
 
 def targets(db, plan_id: str) -> list[dict]:
-    return rows(db, "SELECT * FROM targets WHERE plan_id = ? ORDER BY source_line", [plan_id])
+    return rows(db, f"SELECT * FROM targets WHERE plan_id = ? ORDER BY source_line, {IN_PACKAGE_ORDER}", [plan_id])
 
 
 # --- the indicator registry: concepts compared across plans -------------------------------------------------------
