@@ -203,14 +203,22 @@ def _plan_report(path: Path, validator: str) -> dict:
     return {"package": path.parent.name, "valid": True, "validator": validator, "resources": resources}
 
 
-def validated(descriptors: list[Path], submit: Submit) -> Callable[[], list[dict]]:
-    """Start validating, in the worker with `submit`, the packages (the plans' and, last, the catalog's) that the same
-    code has not validated before: the catalog's rows, and the descriptors of the plans that changed. Returns a
-    function that waits for the reports of all, in order (one plan changed: one descriptor read, not every one)."""
+def digested(descriptors: list[Path]) -> dict[Path, str]:
+    """Each package's descriptor with the digest of its files (its rows): what validation and a plan's pages are keyed by."""
     from . import cache
 
-    *plans, catalog = descriptors
-    keys = {path: cache.VALIDATE.key(cache.tree_digest(path.parent)) for path in descriptors}
+    return {path: cache.tree_digest(path.parent) for path in descriptors}
+
+
+def validated(packages: dict[Path, str], submit: Submit) -> Callable[[], list[dict]]:
+    """Start validating, in the worker with `submit`, the packages (descriptor → digest, from `digested`: the plans'
+    and, last, the catalog's) that the same code has not validated before: the catalog's rows, and the descriptors of
+    the plans that changed. Returns a function that waits for the reports of all, in order (one plan changed: one
+    descriptor read, not every one)."""
+    from . import cache
+
+    *plans, catalog = packages
+    keys = {path: cache.VALIDATE.key(digest) for path, digest in packages.items()}
     fresh = [path for path in plans if not cache.VALIDATE.has(keys[path])]
     running = submit(validate_catalog, catalog, fresh) if fresh or not cache.VALIDATE.has(keys[catalog]) else None
 

@@ -14,10 +14,12 @@ Adding a page type (the pattern every page below follows):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
@@ -181,6 +183,36 @@ def bilingual(row: dict, field: str, lang: str) -> str:
     return row.get(f"{field}_zh") or ""
 
 
+@dataclasses.dataclass
+class Written:
+    """What writing pages leaves: files of the docs folder (path → text), the charts whose SVGs the site needs (by
+    path), the characters of the pages (for the site's font) and the Chinese shown untranslated on English pages."""
+
+    files: dict[str, str]
+    charts: dict[str, charts.Chart]
+    chars: set[str]
+    untranslated: set[str]
+
+    def add(self, other: Written) -> None:
+        self.files.update(other.files)
+        self.charts.update(other.charts)
+        self.chars |= other.chars
+        self.untranslated |= other.untranslated
+
+    def as_json(self) -> dict:
+        return {
+            "files": self.files,
+            "charts": {path: dataclasses.asdict(chart) for path, chart in self.charts.items()},
+            "chars": "".join(sorted(self.chars)),
+            "untranslated": sorted(self.untranslated),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Written:
+        drawn = {path: charts.Chart(**chart) for path, chart in data["charts"].items()}
+        return cls(data["files"], drawn, set(data["chars"]), set(data["untranslated"]))
+
+
 class PageWriter:
     """Writes every page of the site into a docs folder."""
 
@@ -192,8 +224,11 @@ class PageWriter:
         sources: Path | None = None,
         facts: dict | None = None,
         declarations: list[chartfile.Declaration] | None = None,
+        plan_rows: dict[str, str] | None = None,
     ):
         self.db, self.docs, self.sources, self.env = db, docs, sources, template_environment()
+        # Per plan, the digest of its package (its rows): with it, a plan's pages are kept by their declared inputs.
+        self.plan_rows = plan_rows or {}
         # The charts of charts/ (loaded and checked by the pipeline; the project's own when not given).
         self.declarations = chartfile.load(ROOT / "charts") if declarations is None else declarations
         self.ui = {lang: {key: value[lang] for key, value in ui.items()} for lang in LANGS}
@@ -208,6 +243,7 @@ class PageWriter:
         # where each is written: a copy of the project in another folder reuses the pages).
         english = [{zh: [e.en, e.forms] for zh, e in table.items()} for table in (self.words.entries, self.words.terms)]
         self.shared = cache.json_digest([self.ui, english])
+        self._recording: Written | None = None  # what `kept` notes while its pages are written
 
     def write(self, template: str, path: str, lang: str, **context) -> None:
         """Render one template for one language into `path` (without the .zh.md/.en.md suffix)."""
@@ -224,8 +260,6 @@ class PageWriter:
         one-plan change renders only the pages whose data changed (with the untranslated Chinese each noted for
         the About page, and its characters for the site's font)."""
         depth = path.count("/")
-        target = self.docs / f"{path}.{lang}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
 
         def render() -> list:
             noted: set[str] = set()
@@ -242,9 +276,37 @@ class PageWriter:
             return [text, sorted(noted), "".join(sorted(set(text)))]
 
         text, noted, chars = cache.PAGE.memo(cache.PAGE.key(template, path, lang, self.shared, digest), render)
-        self.untranslated.update(noted)
-        self.chars.update(chars)
-        target.write_text(text, encoding="utf-8")
+        self._wrote(Written({f"{path}.{lang}.md": text}, {}, set(chars), set(noted)))
+
+    def _wrote(self, written: Written) -> None:
+        """Files into the docs folder, charts to draw, characters and untranslated Chinese, as pages leave them."""
+        for path, text in written.files.items():
+            (self.docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (self.docs / path).write_bytes(text.encode("utf-8"))
+        self.charts.update(written.charts)
+        self.chars.update(written.chars)
+        self.untranslated.update(written.untranslated)
+        if self._recording is not None:
+            self._recording.add(written)
+
+    def kept(self, inputs: list, write: Callable[[], None]) -> None:
+        """Run `write` (pages written from `inputs`, and nothing else, as the caller declares), or, when an earlier
+        build wrote them from the same inputs, what it wrote: pages, chart data, charts, characters, untranslated
+        Chinese. Then nothing is queried: a one-plan change does not read every other plan's rows again."""
+        ran = []
+
+        def record() -> dict:
+            ran.append(True)
+            self._recording = Written({}, {}, set(), set())
+            try:
+                write()
+                return self._recording.as_json()
+            finally:
+                self._recording = None
+
+        written = cache.PLAN_PAGES.memo(cache.PLAN_PAGES.key(inputs, self.shared), record)
+        if not ran:
+            self._wrote(Written.from_json(written))
 
     def paged(self, template: str, path: str, name: str, items: list, lead: list = (), **context) -> None:
         """A page listing `items` (as `name`), split every PLANS_PER_PAGE into `path`, `path-2`, … with a pager.
@@ -287,13 +349,10 @@ class PageWriter:
     def chart(self, chart: charts.Chart) -> dict:
         """Note the chart for its static SVG (drawn once the site font is known) and write its data as CSV
         (the table shown under it, UTF-8 with BOM like every download); returns what `chart.md.j2` needs."""
-        rel = f"assets/charts/{chart.name}"
-        self.charts[f"{rel}.svg"] = chart
-        columns = chart.table["columns"]
-        rows = [dict(zip(columns, row, strict=True)) for row in chart.table["rows"]]
-        (self.docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        (self.docs / f"{rel}.csv").write_bytes(csv_bytes(columns, rows))
+        rel, columns = f"assets/charts/{chart.name}", chart.table["columns"]
         files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
+        table = csv_bytes(columns, [dict(zip(columns, row, strict=True)) for row in chart.table["rows"]])
+        self._wrote(Written({files["csv"]: table.decode("utf-8")}, {files["svg"]: chart}, set(), set()))
         made = {"intro": chart.intro, "sql": chart.sql, "params": chart.params, "reads": chart.reads}
         return {
             "name": chart.name,
@@ -373,25 +432,44 @@ def plans(w: PageWriter) -> None:
 
 
 def plan_pages(w: PageWriter) -> None:
+    """Each plan's page, kept by what it reads (`plan_inputs`) when the build gives the digests of the plans' rows."""
     counts = query.plan_counts(w.db)
+    inputs = plan_inputs(w)
     for plan in query.plans(w.db):
         plan_id = plan["plan_id"]
-        indicators = query.indicators(w.db, plan_id)
-        context = {
-            "plan": plan,
-            "indicators": indicators,
-            "not_charted": [i for i in indicators if not query.comparable(i)],
-            "sections": query.sections(w.db, plan_id),
-            "boxes": query.boxes(w.db, plan_id),
-            "targets": query.targets(w.db, plan_id),
-            "resources": counts[plan_id],
-            "corrections": query.corrections(w.db, plan_id),
-            "tables": query.tables(w.db, plan_id),
-        }
-        context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
-        drawn = w.charts_for("plan", {"plan_id": plan_id}, plan)
-        for lang in LANGS:
-            w.write("plan.md.j2", f"plans/{plan_id}", lang, charts=drawn[lang], **context)
+        write = partial(plan_page, w, plan, counts[plan_id])
+        if plan_id in w.plan_rows:
+            w.kept([plan_id, w.plan_rows[plan_id], inputs], write)
+        else:
+            write()
+
+
+def plan_inputs(w: PageWriter) -> list:
+    """What a plan's page reads besides the plan's own rows (declared here; tests/test_plan_pages.py checks it): the
+    indicator registry (indicator_bounds joins each indicator's concept) and the charts drawn on plan pages. Every
+    other query of the page and of those charts reads only rows of the plan (`WHERE plan_id = ?`)."""
+    concepts = query.rows(w.db, "SELECT * FROM concepts ORDER BY concept_id")
+    return [concepts, [[d.id, d.data] for d in w.declarations if "plan" in d.data["pages"]]]
+
+
+def plan_page(w: PageWriter, plan: dict, resources: dict) -> None:
+    plan_id = plan["plan_id"]
+    indicators = query.indicators(w.db, plan_id)
+    context = {
+        "plan": plan,
+        "indicators": indicators,
+        "not_charted": [i for i in indicators if not query.comparable(i)],
+        "sections": query.sections(w.db, plan_id),
+        "boxes": query.boxes(w.db, plan_id),
+        "targets": query.targets(w.db, plan_id),
+        "resources": resources,
+        "corrections": query.corrections(w.db, plan_id),
+        "tables": query.tables(w.db, plan_id),
+    }
+    context["corrected"] = {f"{c['resource']}:{c['row_id']}" for c in context["corrections"]}
+    drawn = w.charts_for("plan", {"plan_id": plan_id}, plan)
+    for lang in LANGS:
+        w.write("plan.md.j2", f"plans/{plan_id}", lang, charts=drawn[lang], **context)
 
 
 def source_pages(w: PageWriter) -> None:
