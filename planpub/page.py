@@ -289,6 +289,14 @@ class PageWriter:
         if self._recording is not None:
             self._recording.add(written)
 
+    def for_plan(self, kind: str, plan_id: str, inputs: list, write: Callable[[], None]) -> None:
+        """A `kind` of page of one plan, written by `write` from the plan's rows and `inputs` only (as the caller
+        declares): kept by them when the build gives the digest of the plan's rows (`plan_rows`), else written."""
+        if plan_id in self.plan_rows:
+            self.kept([kind, plan_id, self.plan_rows[plan_id], inputs], write)
+        else:
+            write()
+
     def kept(self, inputs: list, write: Callable[[], None]) -> None:
         """Run `write` (pages written from `inputs`, and nothing else, as the caller declares), or, when an earlier
         build wrote them from the same inputs, what it wrote: pages, chart data, charts, characters, untranslated
@@ -432,16 +440,11 @@ def plans(w: PageWriter) -> None:
 
 
 def plan_pages(w: PageWriter) -> None:
-    """Each plan's page, kept by what it reads (`plan_inputs`) when the build gives the digests of the plans' rows."""
+    """Each plan's page, from the plan's rows and what `plan_inputs` declares."""
     counts = query.plan_counts(w.db)
     inputs = plan_inputs(w)
     for plan in query.plans(w.db):
-        plan_id = plan["plan_id"]
-        write = partial(plan_page, w, plan, counts[plan_id])
-        if plan_id in w.plan_rows:
-            w.kept([plan_id, w.plan_rows[plan_id], inputs], write)
-        else:
-            write()
+        w.for_plan("plan", plan["plan_id"], inputs, partial(plan_page, w, plan, counts[plan["plan_id"]]))
 
 
 def plan_inputs(w: PageWriter) -> list:
@@ -482,18 +485,24 @@ def source_pages(w: PageWriter) -> None:
         raw = path.read_bytes()
         (w.docs / "sources" / "raw").mkdir(parents=True, exist_ok=True)  # apart from the pages: page.html may be a plan
         (w.docs / "sources" / "raw" / plan["source_file"]).write_bytes(raw)
-        text = read.rendering(raw, path)  # a Word file or PDF is shown as its text, with paragraph or page anchors
-        lines = text.lines if text else raw.decode(plan.get("source_encoding") or "utf-8").splitlines()
-        places = text.places if text else []
-        spans = query.spans(w.db, plan["plan_id"])
-        w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, places=places, spans=spans)
+        w.for_plan("source", plan["plan_id"], [cache.digest(raw)], partial(source_page, w, plan, path, raw))
+
+
+def source_page(w: PageWriter, plan: dict, path: Path, raw: bytes) -> None:
+    text = read.rendering(raw, path)  # a Word file or PDF is shown as its text, with paragraph or page anchors
+    lines = text.lines if text else raw.decode(plan.get("source_encoding") or "utf-8").splitlines()
+    places = text.places if text else []
+    spans = query.spans(w.db, plan["plan_id"])
+    w.both("source.md.j2", f"sources/{plan['plan_id']}", plan=plan, lines=lines, places=places, spans=spans)
 
 
 def projects(w: PageWriter) -> None:
     by_plan: dict[str, list[dict]] = {}
     for box in query.boxes(w.db):
         by_plan.setdefault(box["plan_id"], []).append(box)
-    w.paged("projects.md.j2", "projects", "plans", query.plans(w.db), boxes=by_plan)
+    # Each plan with its own boxes: a page's context (digested to key it) holds only the boxes of the plans it lists.
+    listed = [{**plan, "boxes": by_plan.get(plan["plan_id"], [])} for plan in query.plans(w.db)]
+    w.paged("projects.md.j2", "projects", "plans", listed, any_boxes=bool(by_plan))
 
 
 def about(w: PageWriter) -> None:

@@ -62,9 +62,10 @@ def test_a_one_plan_change_redoes_only_that_plan_and_says_why(one_plan_changed):
     redone = [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
     assert redone == ["extract  xinzhou-2021-public-services: registry entry changed"]
     assert "changed  datasets/plans.yaml" in run.stdout and "mkdocs build (pages changed)" in run.stdout
-    # The four other plans keep their pages without a query (their rows did not change); only the pages whose data
-    # changed are rendered again (that plan's, and the aggregates); MkDocs converts and indexes again only those.
-    assert re.search(r"\bplan-pages 4 reused 1 computed\b", run.stdout)
+    # The four other plans keep their pages and source pages without a query (their rows did not change); only the
+    # pages whose data changed are rendered again (that plan's, and the aggregates); MkDocs converts and indexes again
+    # only those.
+    assert re.search(r"\bplan-pages 8 reused 2 computed\b", run.stdout)
     for stage in ("page", "mkdocs-page", "mkdocs-search"):
         reused, computed = map(int, re.search(rf"(?<![\w-]){stage} (\d+) reused (\d+) computed", run.stdout).groups())
         assert 0 < computed <= reused / 3, (stage, reused, computed)

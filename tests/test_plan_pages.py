@@ -45,16 +45,21 @@ def test_rows_sharing_a_source_line_are_listed_in_the_order_the_document_states_
 
 
 def _plan_pages_from(db, paths: Paths, docs: Path, plan_id: str) -> tuple[dict[str, bytes], dict[str, dict]]:
-    """The page of `plan_id` (both languages, with its charts' data) as the build writes it from `db`."""
-    writer = page.PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, facts={"words": load_translations(paths.i18n)})
-    page.plan_page(writer, query.plan(db, plan_id), query.plan_counts(db)[plan_id])
+    """The page of `plan_id` and the page of its source (both languages, with its charts' data) as the build writes
+    them from `db`."""
+    words = {"words": load_translations(paths.i18n)}
+    writer = page.PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, paths.sources, facts=words)
+    plan = query.plan(db, plan_id)
+    page.plan_page(writer, plan, query.plan_counts(db)[plan_id])
+    source = paths.sources / plan["source_file"]
+    page.source_page(writer, plan, source, source.read_bytes())
     files = {str(p.relative_to(docs)): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
     return files, {path: chart.spec for path, chart in writer.charts.items()}
 
 
-def test_a_plans_page_reads_only_its_declared_inputs_its_own_rows_and_the_concept_registry(built, tmp_path):
-    """What lets a rebuild keep a plan's page by its inputs (page.plan_inputs): the page written from the whole
-    catalog is the page written from a database holding only that plan's package and the registry."""
+def test_a_plans_pages_read_only_their_declared_inputs_its_own_rows_the_concept_registry_and_its_source(built, tmp_path):
+    """What lets a rebuild keep a plan's pages by their inputs (page.plan_inputs, page.source_pages): the pages written
+    from the whole catalog are the pages written from a database holding only that plan's package and the registry."""
     concepts = load_concepts(built.datasets / "concepts.yaml")
     catalog = query.connect(built.packages / "all")
     query.add_concepts(catalog, concepts)
@@ -64,7 +69,7 @@ def test_a_plans_page_reads_only_its_declared_inputs_its_own_rows_and_the_concep
         query.add_concepts(alone, concepts)
         from_catalog = _plan_pages_from(catalog, built, tmp_path / "catalog" / plan["plan_id"], plan["plan_id"])
         from_plan = _plan_pages_from(alone, built, tmp_path / "alone" / plan["plan_id"], plan["plan_id"])
-        assert len(from_catalog[0]) >= 2, plan["plan_id"]  # its page in both languages (and its charts' data)
+        assert len(from_catalog[0]) >= 4, plan["plan_id"]  # both pages in both languages (and its charts' data)
         assert from_plan == from_catalog, plan["plan_id"]
         charted += len(from_catalog[1])
     assert charted  # the charts of the plan pages are compared too (8 when this was written)
