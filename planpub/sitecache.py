@@ -5,8 +5,9 @@ Markdown to HTML, indexing each page for search (an HTML parse, and segmenting C
 whose dictionary alone takes ~0.5 s to load), compiling the theme's ~90 Jinja templates, and rendering
 the theme around each page. All but the last are pure functions of their inputs, so they are kept in
 .cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
-links in it depend on those); a page's search entries keyed by its HTML; segmented text keyed by the
-text; compiled templates through Jinja's own bytecode cache. Entries unused by a build are dropped. A page's
+links in it depend on those); a page's search entries keyed by its HTML (by the key that HTML was rendered
+from, while the page holds that very string); segmented text keyed by the text; compiled templates through
+Jinja's own bytecode cache. Entries unused by a build are dropped. A page's
 Markdown is let go once it is HTML, and its HTML once written (`release_html`): plain MkDocs keeps both to the
 end of the build.
 
@@ -143,6 +144,7 @@ def _rendered_pages() -> Iterator[None]:
         key = cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files))
         done = cache.MKDOCS_PAGE.memo(key, convert)
         page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
+        page.planpub_rendered = (key, page.content)  # the HTML and the key it was made from, for `cached_add`
         page.present_anchor_ids = set(done["anchors"])
         page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in done["links"].items()}
         # Nothing reads a page's Markdown once it is HTML (`Page.title` only asks that it is not None), but MkDocs
@@ -187,7 +189,9 @@ def _search_entries(submit: Submit) -> Iterator[None]:
 
     def cached_add(index, page) -> None:
         facts = [page.content, _toc_tokens(page.toc), page.url, page.title, page.meta, index.config]
-        key = cache.MKDOCS_SEARCH.key(facts)
+        # The HTML is known by the key it was rendered from, while it is that very string (no plugin replaced it).
+        key, html = getattr(page, "planpub_rendered", (None, None))
+        key = cache.MKDOCS_SEARCH.key([key if html is page.content else page.content, *facts[1:]])
         index.entries.extend(cache.MKDOCS_SEARCH.memo(key, lambda: submit(index_page, *facts).result()))
 
     cached_add.__wrapped__ = add

@@ -93,6 +93,27 @@ def test_the_cached_build_with_placed_downloads_writes_byte_identical_files_to_p
 
 
 @pytest.mark.slow
+def test_a_pages_search_entries_are_taken_anew_when_a_plugin_changed_its_html_after_the_cache_gave_it(
+    docs, tmp_path, monkeypatch
+):
+    """Search entries are kept by the key a page's HTML was rendered from while the page holds that very string;
+    HTML that a plugin (here one running before search) changed is indexed as it is."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
+    index = SearchPlugin.on_page_context
+
+    def changed_first(self, context, *, page, config, nav):
+        page.content = page.content.replace("</h1>", "</h1><p>planpubchanged</p>", 1)
+        return index(self, context, page=page, config=config, nav=nav)
+
+    monkeypatch.setattr(SearchPlugin, "on_page_context", changed_first)
+    warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
+    assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-search"][1] > 70
+    assert "planpubchanged" in (tmp_path / "warm" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_plain_mkdocs_runs_the_hooks_one_search_index_per_language_and_empty_sitemaps(plain):
     chinese = (plain / "search" / "search_index.json").read_text(encoding="utf-8")
     english = (plain / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
