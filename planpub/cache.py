@@ -156,6 +156,14 @@ def link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
+def link_file(source: Path, target: Path) -> None:
+    """`source` at `target` (replacing it) as a hard link, a copy where the filesystem has none."""
+    temporary = target.with_name(target.name + ".tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _link_or_copy(str(source), str(temporary))
+    temporary.replace(target)
+
+
 def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
@@ -278,6 +286,10 @@ class Step:
     def has(self, key: str) -> bool:
         return _active.has(self.name, key)
 
+    def beside(self, key: str, suffix: str) -> Path | None:
+        """Where a file kept with the entry of `key` lies (pruned with it); None when nothing is cached."""
+        return _active.folder / self.name / f"{key}{suffix}" if _active.folder else None
+
 
 PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frictionless, MkDocs, vl-convert…)
 
@@ -293,4 +305,5 @@ JS = Step("js")  # vl-convert's JavaScript bundle: only its version (in the pins
 FONT = Step("font", ("planpub.font",))
 MKDOCS_PAGE = Step("mkdocs-page", ("planpub.sitecache",))
 MKDOCS_SEARCH = Step("mkdocs-search", ("planpub.sitecache",))
-STEPS = (EXTRACT, VALIDATE, DOWNLOADS, PAGE, PLAN_PAGES, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH)
+MKDOCS_OUTPUT = Step("mkdocs-output", ("planpub.sitecache", "planpub.mkdocs_hooks"), ("planpub/theme",))
+STEPS = (EXTRACT, VALIDATE, DOWNLOADS, PAGE, PLAN_PAGES, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH, MKDOCS_OUTPUT)

@@ -10,8 +10,8 @@
   the Chinese build's on_post_build, so this runs after it): one search index per language and an empty
   sitemap beside every page (planpub.site.split_search_index, write_sitemaps).
 The theme overrides are a theme `custom_dir` (planpub/theme) in mkdocs.yml. What has no public event
-(reusing a page's HTML, its search entries, Chinese segmentation; the i18n plugin's search de-duplication in
-linear time) is patched in planpub.sitecache, only while the build caches and only on the MkDocs, Material and
+(reusing a page's HTML, its search entries, its output file, Chinese segmentation; the i18n plugin's search
+de-duplication in linear time) is patched in planpub.sitecache, only while the build caches and only on the MkDocs, Material and
 mkdocs-static-i18n versions it was written for.
 
 MkDocs loads this file by path: planpub must be importable (it is when `python build.py` runs MkDocs).

@@ -3,13 +3,15 @@
 Measured (bench/rebuild.py): a MkDocs build of this site spends its time converting each page's
 Markdown to HTML, indexing each page for search (an HTML parse, and segmenting Chinese text with jieba,
 whose dictionary alone takes ~0.5 s to load), compiling the theme's ~90 Jinja templates, and rendering
-the theme around each page. All but the last are pure functions of their inputs, so they are kept in
-.cache/: a page's HTML and table of contents keyed by its Markdown, its place and every file's URL (the
-links in it depend on those); a page's search entries keyed by its HTML (by the key that HTML was rendered
-from, while the page holds that very string); segmented text keyed by the text; compiled templates through
-Jinja's own bytecode cache. Entries unused by a build are dropped. A page's
-Markdown is let go once it is HTML, and its HTML once written (`release_html`): plain MkDocs keeps both to the
-end of the build.
+the theme around each page. All are pure functions of their inputs, so they are kept in .cache/: a page's
+HTML and table of contents keyed by its Markdown, its place and every file's URL (the links in it depend on
+those); a page's search entries keyed by its HTML (by the key that HTML was rendered from, while the page
+holds that very string); a page's output file (a hard link) keyed by that HTML, its title and metadata, and
+what the theme shows around it: the navigation, the settings and the build date, while the page events are
+only those of the search and i18n plugins and of the hooks file; segmented text keyed by the text; compiled
+templates through Jinja's own bytecode cache. Entries unused by a build are dropped. A page's Markdown is let
+go once it is HTML, and its HTML once written (`release_html`): plain MkDocs keeps both to the end of the
+build.
 
 The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
 no public event: those hook points are internals of MkDocs 1.6, Material 9 and mkdocs-static-i18n 1.3
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -193,6 +196,7 @@ def _search_entries(submit: Submit) -> Iterator[None]:
         key, html = getattr(page, "planpub_rendered", (None, None))
         key = cache.MKDOCS_SEARCH.key([key if html is page.content else page.content, *facts[1:]])
         index.entries.extend(cache.MKDOCS_SEARCH.memo(key, lambda: submit(index_page, *facts).result()))
+        page.planpub_searched = key  # for `cached_build_page`
 
     cached_add.__wrapped__ = add
     SearchIndex.add_entry_from_context = cached_add
@@ -200,6 +204,75 @@ def _search_entries(submit: Submit) -> Iterator[None]:
         yield
     finally:
         SearchIndex.add_entry_from_context = add
+
+
+# The page events a page's theme rendering runs, by handler: with these alone, a page's output is a function of the
+# page, the navigation and the configuration (`_built_pages`). Any other handler: the page is rendered as MkDocs does.
+KNOWN_PAGE_EVENTS = {
+    "page_context": {"SearchPlugin.on_page_context", "I18n.on_page_context"},
+    "post_page": {"I18n.on_post_page", "on_post_page"},  # the last: planpub/mkdocs_hooks.py's
+}
+
+
+def _known_page_events(config) -> bool:
+    events = config.plugins.events
+    return all({handler.__qualname__ for handler in events[name]} <= known for name, known in KNOWN_PAGE_EVENTS.items())
+
+
+# Settings no page shows: objects (plugins, hooks; the theme is taken as its settings) and where the build works.
+_NOT_SHOWN = ("plugins", "hooks", "theme", "docs_dir", "site_dir", "config_file_path")
+
+
+def _nav_tokens(items) -> list:
+    """The navigation as every page's theme shows it: each item's kind, title, URL and children."""
+    return [[type(i).__name__, i.title, getattr(i, "url", None), _nav_tokens(getattr(i, "children", None) or [])] for i in items]
+
+
+@contextmanager
+def _built_pages() -> Iterator[None]:
+    """A page whose HTML, place, title and metadata, navigation, configuration and build date are those of a page
+    built before gets that page's output file (a hard link) and search entries, without the theme rendering it."""
+    from mkdocs.commands import build as commands
+
+    if not patchable(commands, "_build_page"):
+        yield
+        return
+    build_page = commands._build_page
+    around: dict[int, str] = {}  # id(nav) → digest of what every page's theme reads beside the page, once per pass
+
+    def everywhere(config, nav) -> str:
+        if id(nav) not in around:
+            settings = {k: v for k, v in config.items() if k not in _NOT_SHOWN}
+            mkdocs_yml = cache.digest(Path(config.config_file_path).read_bytes())
+            date = os.environ.get("SOURCE_DATE_EPOCH")
+            around[id(nav)] = cache.json_digest([_nav_tokens(nav.items), settings, dict(config.theme), mkdocs_yml, date])
+        return around[id(nav)]
+
+    def cached_build_page(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        rendered, html = getattr(page, "planpub_rendered", (None, None))
+        search = config.plugins.get("material/search")
+        if html is not page.content or dirty or excluded or search is None or not _known_page_events(config):
+            build_page(page, config, doc_files, nav, env, dirty, excluded)
+            return
+        key = cache.MKDOCS_OUTPUT.key(rendered, page.url, page.title, page.meta, everywhere(config, nav))
+        output, written = cache.MKDOCS_OUTPUT.beside(key, ".html"), Path(page.file.abs_dest_path)
+        if output and cache.MKDOCS_OUTPUT.has(key) and output.exists():
+            searched = cache.MKDOCS_OUTPUT.memo(key, str)  # the key of the page's search entries
+            if cache.MKDOCS_SEARCH.has(searched):
+                search.search_index.entries.extend(cache.MKDOCS_SEARCH.memo(searched, list))
+                cache.link_file(output, written)
+                page.content = ""  # as release_html: nothing reads it again
+                return
+        build_page(page, config, doc_files, nav, env, dirty, excluded)
+        if output and (searched := getattr(page, "planpub_searched", None)) and written.exists():
+            cache.link_file(written, output)
+            cache.MKDOCS_OUTPUT.memo(key, lambda: searched)
+
+    commands._build_page = cached_build_page
+    try:
+        yield
+    finally:
+        commands._build_page = build_page
 
 
 def _i18n_plugin():
@@ -280,6 +353,7 @@ def cached_mkdocs(folder: Path | None, submit: Submit = now) -> Iterator[None]:
         _segments(folder / "segments.json"),
         _rendered_pages(),
         _search_entries(submit),
+        _built_pages(),
         _search_duplicates(),
     ):
         yield

@@ -85,6 +85,7 @@ def test_the_cached_build_with_placed_downloads_writes_byte_identical_files_to_p
     warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-page"][0] > 70  # every page's HTML reused
     assert warm.counts["mkdocs-search"][1] == 0
+    assert warm.counts["mkdocs-output"] == [warm.counts["mkdocs-page"][0], 0]  # no page rendered by the theme again
     assert any((tmp_path / "cache" / "mkdocs" / "jinja").iterdir())  # compiled templates kept, through on_env
     expected = cache.tree_digests(plain)
     assert len(expected) > 100 and "downloads/all/all.xlsx" in expected
@@ -111,6 +112,19 @@ def test_a_pages_search_entries_are_taken_anew_when_a_plugin_changed_its_html_af
     warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-search"][1] > 70
     assert "planpubchanged" in (tmp_path / "warm" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_setting_every_page_shows_renders_every_page_again_with_it(docs, tmp_path):
+    """A page's output is kept by its HTML and by what the theme shows around it: the navigation, the settings and the
+    build date. A changed site description (in every page's <meta>) has every page rendered again."""
+    config, staged, released = docs
+    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
+    other = config.with_name("mkdocs-described.yml")
+    other.write_text(config.read_text(encoding="utf-8").replace("site_description: ", "site_description: 新说明 "), "utf-8")
+    warm = mkdocs((other, staged, released), tmp_path / "warm", tmp_path / "cache")
+    assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-output"] == [0, warm.counts["mkdocs-page"][0]]
+    assert 'content="新说明 ' in (tmp_path / "warm" / "about.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
