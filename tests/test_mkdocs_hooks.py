@@ -79,29 +79,43 @@ def plain(docs, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def cold(docs, tmp_path_factory) -> tuple[Path, Path]:
+    """The pages built as the build runs MkDocs, with an empty cache: the site and the cache it filled."""
+    folder = tmp_path_factory.mktemp("cold")
+    mkdocs(docs, folder / "site", folder / "cache")
+    return folder / "site", folder / "cache"
+
+
+def warm_cache(cold: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of the cache the cold build filled, for one test's warm build."""
+    shutil.copytree(cold[1], tmp_path / "cache")
+    return tmp_path / "cache"
+
+
 @pytest.mark.slow
-def test_the_cached_build_with_placed_downloads_writes_byte_identical_files_to_plain_mkdocs_cold_and_warm(docs, plain, tmp_path):
-    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
-    warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
+def test_the_cached_build_with_placed_downloads_writes_byte_identical_files_to_plain_mkdocs_cold_and_warm(
+    docs, plain, cold, tmp_path
+):
+    warm = mkdocs(docs, tmp_path / "warm", warm_cache(cold, tmp_path))
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-page"][0] > 70  # every page's HTML reused
     assert warm.counts["mkdocs-search"][1] == 0
     assert warm.counts["mkdocs-output"] == [warm.counts["mkdocs-page"][0], 0]  # no page rendered by the theme again
-    assert any((tmp_path / "cache" / "mkdocs" / "jinja").iterdir())  # compiled templates kept, through on_env
+    assert any((cold[1] / "mkdocs" / "jinja").iterdir())  # compiled templates kept, through on_env
     expected = cache.tree_digests(plain)
     assert len(expected) > 100 and "downloads/all/all.xlsx" in expected
-    assert cache.tree_digests(tmp_path / "cold") == expected
+    assert cache.tree_digests(cold[0]) == expected
     assert cache.tree_digests(tmp_path / "warm") == expected
 
 
 @pytest.mark.slow
 def test_a_pages_search_entries_are_taken_anew_when_a_plugin_changed_its_html_after_the_cache_gave_it(
-    docs, tmp_path, monkeypatch
+    docs, cold, tmp_path, monkeypatch
 ):
     """Search entries are kept by the key a page's HTML was rendered from while the page holds that very string;
     HTML that a plugin (here one running before search) changed is indexed as it is."""
     from material.plugins.search.plugin import SearchPlugin
 
-    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
     index = SearchPlugin.on_page_context
 
     def changed_first(self, context, *, page, config, nav):
@@ -109,20 +123,19 @@ def test_a_pages_search_entries_are_taken_anew_when_a_plugin_changed_its_html_af
         return index(self, context, page=page, config=config, nav=nav)
 
     monkeypatch.setattr(SearchPlugin, "on_page_context", changed_first)
-    warm = mkdocs(docs, tmp_path / "warm", tmp_path / "cache")
+    warm = mkdocs(docs, tmp_path / "warm", warm_cache(cold, tmp_path))
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-search"][1] > 70
     assert "planpubchanged" in (tmp_path / "warm" / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
-def test_a_setting_every_page_shows_renders_every_page_again_with_it(docs, tmp_path):
+def test_a_setting_every_page_shows_renders_every_page_again_with_it(docs, cold, tmp_path):
     """A page's output is kept by its HTML and by what the theme shows around it: the navigation, the settings and the
     build date. A changed site description (in every page's <meta>) has every page rendered again."""
     config, staged, released = docs
-    mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
     other = config.with_name("mkdocs-described.yml")
     other.write_text(config.read_text(encoding="utf-8").replace("site_description: ", "site_description: 新说明 "), "utf-8")
-    warm = mkdocs((other, staged, released), tmp_path / "warm", tmp_path / "cache")
+    warm = mkdocs((other, staged, released), tmp_path / "warm", warm_cache(cold, tmp_path))
     assert warm.counts["mkdocs-page"][1] == 0 and warm.counts["mkdocs-output"] == [0, warm.counts["mkdocs-page"][0]]
     assert 'content="新说明 ' in (tmp_path / "warm" / "about.html").read_text(encoding="utf-8")
 
