@@ -200,8 +200,9 @@ class Written:
         self.untranslated |= other.untranslated
 
     def as_json(self) -> dict:
+        """What was written as JSON, the files by their paths."""
         return {
-            "files": self.files,
+            "files": sorted(self.files),
             "charts": {path: dataclasses.asdict(chart) for path, chart in self.charts.items()},
             "chars": "".join(sorted(self.chars)),
             "untranslated": sorted(self.untranslated),
@@ -209,8 +210,9 @@ class Written:
 
     @classmethod
     def from_json(cls, data: dict) -> Written:
+        """What `as_json` kept but the files (kept as files: `PageWriter.kept`)."""
         drawn = {path: charts.Chart(**chart) for path, chart in data["charts"].items()}
-        return cls(data["files"], drawn, set(data["chars"]), set(data["untranslated"]))
+        return cls({}, drawn, set(data["chars"]), set(data["untranslated"]))
 
 
 class PageWriter:
@@ -299,22 +301,26 @@ class PageWriter:
 
     def kept(self, inputs: list, write: Callable[[], None]) -> None:
         """Run `write` (pages written from `inputs`, and nothing else, as the caller declares), or, when an earlier
-        build wrote them from the same inputs, what it wrote: pages, chart data, charts, characters, untranslated
-        Chinese. Then nothing is queried: a one-plan change does not read every other plan's rows again."""
-        ran = []
-
-        def record() -> dict:
-            ran.append(True)
-            self._recording = Written({}, {}, set(), set())
-            try:
-                write()
-                return self._recording.as_json()
-            finally:
-                self._recording = None
-
-        written = cache.PLAN_PAGES.memo(cache.PLAN_PAGES.key(inputs, self.shared), record)
-        if not ran:
+        build wrote them from the same inputs, what it wrote: pages and chart data (hard links to the files kept in
+        .cache/), charts, characters, untranslated Chinese. Then nothing is queried: a one-plan change does not read
+        every other plan's rows again."""
+        key = cache.PLAN_PAGES.key(inputs, self.shared)
+        folder = cache.PLAN_PAGES.beside(key, "")  # the files written, beside the entry
+        if folder and cache.PLAN_PAGES.has(key) and folder.is_dir():
+            written = cache.PLAN_PAGES.memo(key, dict)
+            for path in written["files"]:
+                cache.link_file(folder / path, self.docs / path)
             self._wrote(Written.from_json(written))
+            return
+        self._recording = Written({}, {}, set(), set())
+        try:
+            write()
+            recorded = self._recording.as_json()
+            for path in recorded["files"] if folder else ():
+                cache.link_file(self.docs / path, folder / path)
+        finally:
+            self._recording = None
+        cache.PLAN_PAGES.memo(key, lambda: recorded)
 
     def paged(self, template: str, path: str, name: str, items: list, lead: list = (), **context) -> None:
         """A page listing `items` (as `name`), split every PLANS_PER_PAGE into `path`, `path-2`, … with a pager.
