@@ -141,6 +141,19 @@ def test_a_setting_every_page_shows_renders_every_page_again_with_it(docs, cold,
 
 
 @pytest.mark.slow
+def test_with_a_page_event_handler_it_does_not_know_the_build_renders_every_page_as_mkdocs_does(
+    docs, plain, cold, tmp_path, monkeypatch
+):
+    """A page's output is kept only while the page events are those of the search and i18n plugins and the hooks
+    file: here the i18n plugin's page context counts as unknown, and every page is rendered again."""
+    known = {event: handlers - {"I18n.on_page_context"} for event, handlers in sitecache.KNOWN_PAGE_EVENTS.items()}
+    monkeypatch.setattr(sitecache, "KNOWN_PAGE_EVENTS", known)
+    warm = mkdocs(docs, tmp_path / "warm", warm_cache(cold, tmp_path))
+    assert warm.counts["mkdocs-page"][1] == 0 and "mkdocs-output" not in warm.counts
+    assert cache.tree_digests(tmp_path / "warm") == cache.tree_digests(plain)
+
+
+@pytest.mark.slow
 def test_plain_mkdocs_runs_the_hooks_one_search_index_per_language_and_empty_sitemaps(plain):
     chinese = (plain / "search" / "search_index.json").read_text(encoding="utf-8")
     english = (plain / "en" / "search" / "search_index.json").read_text(encoding="utf-8")
