@@ -185,10 +185,10 @@ def bilingual(row: dict, field: str, lang: str) -> str:
 
 @dataclasses.dataclass
 class Written:
-    """What writing pages leaves: files of the docs folder (path → text), the charts whose SVGs the site needs (by
+    """What writing pages leaves: files of the docs folder (path → bytes), the charts whose SVGs the site needs (by
     path), the characters of the pages (for the site's font) and the Chinese shown untranslated on English pages."""
 
-    files: dict[str, str]
+    files: dict[str, bytes]
     charts: dict[str, charts.Chart]
     chars: set[str]
     untranslated: set[str]
@@ -278,13 +278,13 @@ class PageWriter:
             return [text, sorted(noted), "".join(sorted(set(text)))]
 
         text, noted, chars = cache.PAGE.memo(cache.PAGE.key(template, path, lang, self.shared, digest), render)
-        self._wrote(Written({f"{path}.{lang}.md": text}, {}, set(chars), set(noted)))
+        self._wrote(Written({f"{path}.{lang}.md": text.encode("utf-8")}, {}, set(chars), set(noted)))
 
     def _wrote(self, written: Written) -> None:
         """Files into the docs folder, charts to draw, characters and untranslated Chinese, as pages leave them."""
-        for path, text in written.files.items():
+        for path, data in written.files.items():
             (self.docs / path).parent.mkdir(parents=True, exist_ok=True)
-            (self.docs / path).write_bytes(text.encode("utf-8"))
+            (self.docs / path).write_bytes(data)
         self.charts.update(written.charts)
         self.chars.update(written.chars)
         self.untranslated.update(written.untranslated)
@@ -366,7 +366,7 @@ class PageWriter:
         rel, columns = f"assets/charts/{chart.name}", chart.table["columns"]
         files = {"svg": f"{rel}.svg", "csv": f"{rel}.csv"}
         table = csv_bytes(columns, [dict(zip(columns, row, strict=True)) for row in chart.table["rows"]])
-        self._wrote(Written({files["csv"]: table.decode("utf-8")}, {files["svg"]: chart}, set(), set()))
+        self._wrote(Written({files["csv"]: table}, {files["svg"]: chart}, set(), set()))
         made = {"intro": chart.intro, "sql": chart.sql, "params": chart.params, "reads": chart.reads}
         return {
             "name": chart.name,

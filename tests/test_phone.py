@@ -202,21 +202,26 @@ def test_the_plan_page_uses_the_screen_width_and_keeps_the_name_column_in_view(s
     assert table.get_attribute("tabindex") == "0", "a scrolling table can take keyboard focus"
 
 
-# Each element's visibility as Playwright's `is_visible` has it (a non-empty box, not visibility:hidden), with its
-# text and its group's filter text, read in one round trip instead of three per row.
-_ROWS_SHOWN = """rows => rows.map(r => {
-  const box = r.getBoundingClientRect();
+# An element's visibility as Playwright's `is_visible` has it: a non-empty box, not visibility:hidden.
+_VISIBLE = """const visible = e => {
+  const box = e.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+};"""
+# Each row's visibility, text and its group's filter text, read in one round trip instead of three per row.
+_ROWS_SHOWN = (
+    "rows => { "
+    + _VISIBLE
+    + """ return rows.map(r => {
   const group = r.closest('.project-group');
   return {
-    visible: box.width > 0 && box.height > 0 && getComputedStyle(r).visibility !== 'hidden',
+    visible: visible(r),
     text: r.textContent.toLowerCase(),
     group: (group && group.getAttribute('data-filter-text') || '').toLowerCase(),
   };
-})"""
-_PLANS_SHOWN = """plans => plans.map(p => [p, ...p.querySelectorAll('.project-group')].map(e => {
-  const box = e.getBoundingClientRect();
-  return box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
-}))"""
+}); }"""
+)
+# Each plan's visibility, then each of its groups'.
+_PLANS_SHOWN = "plans => { " + _VISIBLE + " return plans.map(p => [p, ...p.querySelectorAll('.project-group')].map(visible)); }"
 
 
 @pytest.mark.parametrize("lang_root, word, place", [("", "养老", "晋城"), ("en/", "elderly", "jincheng")])
