@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import fontTools
@@ -122,10 +122,16 @@ def svg_chars(svg: str) -> set[str]:
     return {c for text in _SVG_TEXT.findall(svg) for c in html.unescape(text)}
 
 
+@lru_cache(maxsize=256)
+def _glyphs(font: bytes, chars: str) -> str:
+    """The font's subset to `chars`, as base64 (a chart's labels are often another chart's: the same subset)."""
+    glyphs = _subset(TTFont(io.BytesIO(font), recalcBBoxes=False, recalcTimestamp=False), chars)
+    return base64.b64encode(glyphs).decode("ascii")
+
+
 def embed_in_svg(svg: str, font: bytes) -> str:
     """The SVG with an @font-face holding just the glyphs its text needs, so it renders the same anywhere."""
-    glyphs = _subset(TTFont(io.BytesIO(font), recalcBBoxes=False, recalcTimestamp=False), "".join(sorted(svg_chars(svg))) + " ")
-    data = base64.b64encode(glyphs).decode("ascii")
+    data = _glyphs(font, "".join(sorted(svg_chars(svg))) + " ")
     style = (
         f'<defs><style>@font-face{{font-family:"{FAMILY}";src:url(data:font/woff;base64,{data}) format("woff")}}</style></defs>'
     )
