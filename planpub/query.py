@@ -236,6 +236,12 @@ def concept_index(db) -> list[dict]:
     )
 
 
+def concept_plans(db) -> dict[str, list[str]]:
+    """Per concept, the plans whose rows it links (a concept's page reads only their rows)."""
+    found = db.execute("SELECT concept_id, list(DISTINCT plan_id ORDER BY plan_id) FROM concept_rows GROUP BY concept_id")
+    return dict(found.fetchall())
+
+
 def concept(db, concept_id: str) -> dict:
     return rows(db, "SELECT * FROM concepts WHERE concept_id = ?", [concept_id])[0]
 

@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from planpub import query
+from planpub.concepts import load_concepts
 from planpub.config import Paths
 
 from .conftest import Ran, built_copy, edit, fails_cleanly, line_number, run_build, snapshot
@@ -57,16 +59,25 @@ def test_a_noop_rebuild_does_nothing_and_says_so(built, tmp_path):
 
 
 def test_a_one_plan_change_redoes_only_that_plan_and_says_why(one_plan_changed):
-    _, run, _ = one_plan_changed
+    paths, run, _ = one_plan_changed
     assert run.returncode == 0, run.stderr
     redone = [line for line in run.stdout.splitlines() if line.startswith("extract  ")]
     assert redone == ["extract  xinzhou-2021-public-services: registry entry changed"]
     assert "changed  datasets/plans.yaml" in run.stdout and "mkdocs build (pages changed)" in run.stdout
-    # The four other plans keep their pages and source pages without a query (their rows did not change); only the
-    # pages whose data changed are rendered again (that plan's, and the aggregates); MkDocs converts and indexes again
-    # only those.
-    assert re.search(r"\bplan-pages 8 reused 2 computed\b", run.stdout)
-    for stage in ("page", "mkdocs-page", "mkdocs-search"):
+    # The four other plans keep their pages and source pages without a query (their rows did not change), and so do
+    # the concepts that link none of the plan's rows; only the pages whose data changed are rendered again (that
+    # plan's, and the aggregates); MkDocs converts and indexes again only those.
+    db = query.connect(paths.packages / "all")
+    query.add_concepts(db, load_concepts(paths.datasets / "concepts.yaml"))
+    concepts = [c["concept_id"] for c in query.concept_index(db)]
+    linked = [c for c, plan_ids in query.concept_plans(db).items() if "xinzhou-2021-public-services" in plan_ids]
+    assert 0 < len(linked) < len(concepts)
+    kept, redone = 2 * 4 + len(concepts) - len(linked), 2 + len(linked)
+    assert re.search(rf"\bplan-pages {kept} reused {redone} computed\b", run.stdout)
+    # Rendered again: the plan's page and source page, and the six that list every plan (home, plans, projects,
+    # downloads, about, changelog), in both languages.
+    assert re.search(r"(?<![\w-])page \d+ reused 16 computed\b", run.stdout)
+    for stage in ("mkdocs-page", "mkdocs-search"):
         reused, computed = map(int, re.search(rf"(?<![\w-]){stage} (\d+) reused (\d+) computed", run.stdout).groups())
         assert 0 < computed <= reused / 3, (stage, reused, computed)
     assert re.search(r"\bsvg \d+ reused 0 computed", run.stdout)  # the issuer is on no chart

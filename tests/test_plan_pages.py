@@ -13,6 +13,7 @@ import pytest
 from planpub import page, query
 from planpub.concepts import load_concepts
 from planpub.config import Paths, load_yaml
+from planpub.schema import RESOURCES
 from planpub.translate import load_translations
 
 # A plan's rows listed on its page, with their id column.
@@ -73,3 +74,40 @@ def test_a_plans_pages_read_only_their_declared_inputs_its_own_rows_the_concept_
         assert from_plan == from_catalog, plan["plan_id"]
         charted += len(from_catalog[1])
     assert charted  # the charts of the plan pages are compared too (8 when this was written)
+
+
+def _concept_pages_from(db, paths: Paths, docs: Path, concept_id: str) -> tuple[dict[str, bytes], dict[str, dict]]:
+    """The page of `concept_id` (both languages, with its charts' data) as the build writes it from `db`."""
+    words = {"words": load_translations(paths.i18n)}
+    writer = page.PageWriter(db, load_yaml(paths.datasets / "ui.yaml"), docs, paths.sources, facts=words)
+    page.concept_page(writer, concept_id)
+    files = {str(p.relative_to(docs)): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+    return files, {path: chart.spec for path, chart in writer.charts.items()}
+
+
+def _catalog_of(paths: Paths, plan_ids: list[str], concepts: list):
+    """The catalog's database holding the rows of `plan_ids` only (in their package order), with the registry."""
+    db = query.connect(paths.packages / "all")
+    for resource in RESOURCES:
+        db.execute(f"DELETE FROM {resource} WHERE list_position(?, plan_id) IS NULL", [plan_ids])
+    query.add_concepts(db, concepts)
+    return db
+
+
+def test_a_concepts_page_reads_only_the_rows_of_the_plans_linked_to_it_and_the_registry(built, tmp_path):
+    """What lets a rebuild keep a concept's page by the digests of its linked plans' packages (page.concepts): the
+    page written from the whole catalog is the page written from the rows of those plans alone."""
+    concepts = load_concepts(built.datasets / "concepts.yaml")
+    catalog = query.connect(built.packages / "all")
+    query.add_concepts(catalog, concepts)
+    linked, compared = query.concept_plans(catalog), 0
+    assert sum(len(plan_ids) > 1 for plan_ids in linked.values()) >= 10  # concepts that compare plans (20 when written)
+    for item in query.concept_index(catalog):
+        concept_id = item["concept_id"]
+        alone = _catalog_of(built, linked.get(concept_id, []), concepts)
+        from_catalog = _concept_pages_from(catalog, built, tmp_path / "catalog" / concept_id, concept_id)
+        from_linked = _concept_pages_from(alone, built, tmp_path / "linked" / concept_id, concept_id)
+        assert len(from_catalog[0]) >= 2, concept_id  # the page in both languages (and its charts' data)
+        assert from_linked == from_catalog, concept_id
+        compared += len(from_catalog[1])
+    assert compared  # the charts of the concept pages are compared too
