@@ -291,12 +291,11 @@ class PageWriter:
         if self._recording is not None:
             self._recording.add(written)
 
-    def for_plans(self, kind: str, name: str, plan_ids: list[str], inputs: list, write: Callable[[], None]) -> None:
-        """The `kind` of page `name` (a plan's, a concept's), written by `write` from the rows of `plan_ids` and
-        `inputs` only (as the caller declares): kept by them when the build gives the digest of each plan's rows
-        (`plan_rows`), else written."""
-        if self.plan_rows and all(plan_id in self.plan_rows for plan_id in plan_ids):
-            self.kept([kind, name, [self.plan_rows[plan_id] for plan_id in plan_ids], inputs], write)
+    def for_plan(self, kind: str, plan_id: str, inputs: list, write: Callable[[], None]) -> None:
+        """A `kind` of page of one plan, written by `write` from the plan's rows and `inputs` only (as the caller
+        declares): kept by them when the build gives the digest of the plan's rows (`plan_rows`), else written."""
+        if plan_id in self.plan_rows:
+            self.kept([kind, plan_id, self.plan_rows[plan_id], inputs], write)
         else:
             write()
 
@@ -451,15 +450,14 @@ def plan_pages(w: PageWriter) -> None:
     counts = query.plan_counts(w.db)
     inputs = plan_inputs(w)
     for plan in query.plans(w.db):
-        plan_id = plan["plan_id"]
-        w.for_plans("plan", plan_id, [plan_id], inputs, partial(plan_page, w, plan, counts[plan_id]))
+        w.for_plan("plan", plan["plan_id"], inputs, partial(plan_page, w, plan, counts[plan["plan_id"]]))
 
 
 def plan_inputs(w: PageWriter, kind: str = "plan") -> list:
-    """What a plan's (or a concept's) page reads besides the rows of its plans (declared here; tests/test_plan_pages.py
-    checks it): the indicator registry (indicator_bounds and concept_rows join each row's concept) and the charts
-    drawn on that kind of page. Every other query of the page and of those charts reads only rows of its plans
-    (`WHERE plan_id = ?`; a concept's rows, `WHERE concept_id = ?`, are rows of the plans linked to it)."""
+    """What a plan's (or a concept's) page reads besides its own rows (declared here; tests/test_plan_pages.py checks
+    it): the indicator registry (indicator_bounds and concept_rows join each row's concept) and the charts drawn on
+    that kind of page. Every other query of the page and of those charts reads only its own rows: the plan's
+    (`WHERE plan_id = ?`), or the concept's (`concept_rows WHERE concept_id = ?`)."""
     concepts = query.rows(w.db, "SELECT * FROM concepts ORDER BY concept_id")
     return [concepts, [[d.id, d.data] for d in w.declarations if kind in d.data["pages"]]]
 
@@ -494,8 +492,7 @@ def source_pages(w: PageWriter) -> None:
         raw = path.read_bytes()
         (w.docs / "sources" / "raw").mkdir(parents=True, exist_ok=True)  # apart from the pages: page.html may be a plan
         (w.docs / "sources" / "raw" / plan["source_file"]).write_bytes(raw)
-        plan_id = plan["plan_id"]
-        w.for_plans("source", plan_id, [plan_id], [cache.digest(raw)], partial(source_page, w, plan, path, raw))
+        w.for_plan("source", plan["plan_id"], [cache.digest(raw)], partial(source_page, w, plan, path, raw))
 
 
 def source_page(w: PageWriter, plan: dict, path: Path, raw: bytes) -> None:
@@ -533,10 +530,13 @@ def concepts(w: PageWriter) -> None:
     """The indicator registry: an index of concepts and one comparison page per concept."""
     index = query.concept_index(w.db)
     w.both("concepts.md.j2", "indicators/index", concepts=index, flags=query.less_ambitious(w.db))
-    linked, inputs = query.concept_plans(w.db), plan_inputs(w, "concept")
+    # A concept's page reads only the concept's rows (`concept_rows`, which holds what it shows of their plans) and
+    # what `plan_inputs` declares: kept by them, it is not queried again when a plan changes what it does not show.
+    linked, inputs = query.rows_by_concept(w.db), plan_inputs(w, "concept")
     for item in index:
         concept_id = item["concept_id"]
-        w.for_plans("concept", concept_id, linked.get(concept_id, []), inputs, partial(concept_page, w, concept_id))
+        rows = cache.json_digest(linked.get(concept_id, []))
+        w.kept(["concept", concept_id, rows, inputs], partial(concept_page, w, concept_id))
 
 
 def concept_page(w: PageWriter, concept_id: str) -> None:

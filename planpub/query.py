@@ -188,24 +188,26 @@ def add_concepts(db: duckdb.DuckDBPyConnection, concepts: list) -> None:
     found = {u for (u,) in printed if u is not None} | {c.unit_zh for c in concepts}
     if found:
         db.executemany("INSERT INTO unit_forms VALUES (?, ?)", [[u, normalise(u)] for u in sorted(found)])
-    db.execute(_CONCEPT_ROWS)
+    db.execute(_CONCEPT_ROWS.format(order=IN_PACKAGE_ORDER))
     db.execute(_indicator_bounds())
 
 
 # One row per linked indicator or text target. `plotted` says whether the row may share the concept's axis:
 # same unit, a qualifier the concept accepts; `why_not` names the reason otherwise (unit, qualifier).
 # The change from baseline to target is computed only for unqualified targets (a 年均 target is not a level).
+# `in_package` is the row's place in its table, to list the rows of one line in the document's order.
 _CONCEPT_ROWS = """
 CREATE VIEW concept_rows AS
 WITH linked AS (
     SELECT 'indicator' AS kind, plan_id, indicator_id AS row_id, concept_id, name_zh AS printed_zh,
            name_en AS printed_en, sub_item_zh, unit_zh, baseline_year, baseline_raw, baseline_value,
            target_year, target_raw, target_value, target_comparator AS comparator,
-           coalesce(target_qualifier, '') AS qualifier, NULL AS sentence_zh, source_line
+           coalesce(target_qualifier, '') AS qualifier, NULL AS sentence_zh, source_line,
+           {order} AS in_package
     FROM indicators WHERE concept_id IS NOT NULL
     UNION ALL
     SELECT 'target', plan_id, target_id, concept_id, metric_zh, metric_en, NULL, unit_zh, NULL, NULL, NULL,
-           year, NULL, value, comparator, '', sentence_zh, source_line
+           year, NULL, value, comparator, '', sentence_zh, source_line, {order}
     FROM targets WHERE concept_id IS NOT NULL)
 SELECT l.*, p.level, p.region_zh, p.region_en, p.region_code, p.title_zh, p.title_en, p.period_start,
        p.period_end, p.source_file, c.direction, c.scales_with_size,
@@ -236,10 +238,13 @@ def concept_index(db) -> list[dict]:
     )
 
 
-def concept_plans(db) -> dict[str, list[str]]:
-    """Per concept, the plans whose rows it links (a concept's page reads only their rows)."""
-    found = db.execute("SELECT concept_id, list(DISTINCT plan_id ORDER BY plan_id) FROM concept_rows GROUP BY concept_id")
-    return dict(found.fetchall())
+def rows_by_concept(db) -> dict[str, list[dict]]:
+    """Every concept's rows (all a concept's page reads of the plans), each whole but for its place in the catalog, in
+    their plan's order: what does not change when another plan's rows do."""
+    found: dict[str, list[dict]] = {}
+    for row in rows(db, "SELECT * EXCLUDE (in_package) FROM concept_rows ORDER BY concept_id, plan_id, kind, in_package"):
+        found.setdefault(row["concept_id"], []).append(row)
+    return found
 
 
 def concept(db, concept_id: str) -> dict:
@@ -247,11 +252,12 @@ def concept(db, concept_id: str) -> dict:
 
 
 def concept_rows(db, concept_id: str) -> list[dict]:
-    """The rows of one concept: province before city, earlier plan before later, then by line."""
+    """The rows of one concept: province before city, earlier plan before later, then by line (a line's rows in the
+    document's order: an order of the plan's rows alone, whatever else the catalog holds)."""
     return rows(
         db,
         f"""SELECT *, {bound("comparator", "direction")} AS bound FROM concept_rows WHERE concept_id = ?
-            ORDER BY {_LEVEL_ORDER}, period_start, plan_id, source_line""",
+            ORDER BY {_LEVEL_ORDER}, period_start, plan_id, source_line, kind, in_package""",
         [concept_id],
     )
 

@@ -87,6 +87,18 @@ def test_plan_page_marks_the_corrected_row_and_lists_old_value_and_reason_in_bot
         assert "2023 revision" in html and "5.25" in html
 
 
+def test_a_rebuild_shows_the_corrected_and_dropped_rows_on_their_concepts_pages(corrected, built):
+    """The concept pages are kept by their rows: a rebuild from the session's cache lists the corrected target (i002,
+    infant mortality) with its new value and no longer lists the dropped row (i001, maternal mortality)."""
+    for folder in ("", "en/"):
+        page = f"{folder}indicators/infant-mortality-rate.html"
+        assert "<td>2025: ≤5.2</td>" in (corrected.site / page).read_text(encoding="utf-8")
+        assert "<td>2025: ≤5.25</td>" in (built.site / page).read_text(encoding="utf-8")
+        page, dropped = f"{folder}indicators/maternal-mortality-rate.html", f'id="{PLAN}-i001"'
+        assert dropped not in (corrected.site / page).read_text(encoding="utf-8")
+        assert dropped in (built.site / page).read_text(encoding="utf-8")
+
+
 def test_other_plans_pages_have_no_corrections_section(corrected):
     assert 'id="corrections"' not in (corrected.site / "plans" / "shanxi-2021-public-services.html").read_text(encoding="utf-8")
 

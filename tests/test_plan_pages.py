@@ -13,7 +13,7 @@ import pytest
 from planpub import page, query
 from planpub.concepts import load_concepts
 from planpub.config import Paths, load_yaml
-from planpub.schema import RESOURCES
+from planpub.schema import RESOURCES, field_types
 from planpub.translate import load_translations
 
 # A plan's rows listed on its page, with their id column.
@@ -43,6 +43,25 @@ def test_rows_sharing_a_source_line_are_listed_in_the_order_the_document_states_
     for (plan_id, line), ids in expected.items():
         shown = [row[key] for row in listed(db, plan_id) if str(row["source_line"]) == line]
         assert shown == ids, (plan_id, line)
+
+
+def test_a_concepts_rows_sharing_a_source_line_are_listed_in_the_order_the_document_states_them(built):
+    """veteran-placement-rate: Jincheng's line 549 and Xinzhou's line 431 name 军转干部 before 退役士兵; the concept's
+    page listed them the other way round, in an order DuckDB's join left them in."""
+    db = query.connect(built.packages / "all")
+    query.add_concepts(db, load_concepts(built.datasets / "concepts.yaml"))
+    in_document = _in_package_order(built.packages / "all", "targets", "target_id")
+    shared = 0
+    for concept in query.concept_index(db):
+        listed: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in query.concept_rows(db, concept["concept_id"]):
+            if row["kind"] == "target":
+                listed[(row["plan_id"], str(row["source_line"]))].append(row["row_id"])
+        for where, ids in listed.items():
+            if len(ids) > 1:
+                assert ids == [i for i in in_document[where] if i in ids], (concept["concept_id"], where)
+                shared += 1
+    assert shared  # 2 when this was written
 
 
 def _plan_pages_from(db, paths: Paths, docs: Path, plan_id: str) -> tuple[dict[str, bytes], dict[str, dict]]:
@@ -85,29 +104,53 @@ def _concept_pages_from(db, paths: Paths, docs: Path, concept_id: str) -> tuple[
     return files, {path: chart.spec for path, chart in writer.charts.items()}
 
 
-def _catalog_of(paths: Paths, plan_ids: list[str], concepts: list):
-    """The catalog's database holding the rows of `plan_ids` only (in their package order), with the registry."""
+# What `concept_rows` shows of a plan; a concept's page may read nothing else of the plans.
+SHOWN_OF_A_PLAN = (
+    "plan_id",
+    "level",
+    "region_zh",
+    "region_en",
+    "region_code",
+    "title_zh",
+    "title_en",
+    "period_start",
+    "period_end",
+    "source_file",
+)
+
+
+def _only_concept_rows(paths: Paths, concept_id: str, concepts: list):
+    """The catalog's database holding nothing of the plans but the rows of `concept_id` (and the fields of their plans
+    that `concept_rows` shows), with the registry."""
     db = query.connect(paths.packages / "all")
-    for resource in RESOURCES:
-        db.execute(f"DELETE FROM {resource} WHERE list_position(?, plan_id) IS NULL", [plan_ids])
+    linked = "(SELECT DISTINCT plan_id FROM {0} WHERE concept_id = $concept)"
+    for resource in ("indicators", "targets"):
+        db.execute(f"DELETE FROM {resource} WHERE concept_id IS DISTINCT FROM $concept", {"concept": concept_id})
+    kept = f"{linked.format('indicators')} UNION {linked.format('targets')}"
+    db.execute(f"DELETE FROM plans WHERE plan_id NOT IN ({kept})", {"concept": concept_id})
+    hidden = [name for name in field_types("plans") if name not in SHOWN_OF_A_PLAN]
+    db.execute(f"UPDATE plans SET {', '.join(f'{name} = NULL' for name in hidden)}")
+    for resource in set(RESOURCES) - {"plans", "indicators", "targets"}:
+        db.execute(f"DELETE FROM {resource}")
     query.add_concepts(db, concepts)
     return db
 
 
-def test_a_concepts_page_reads_only_the_rows_of_the_plans_linked_to_it_and_the_registry(built, tmp_path):
-    """What lets a rebuild keep a concept's page by the digests of its linked plans' packages (page.concepts): the
-    page written from the whole catalog is the page written from the rows of those plans alone."""
+def test_a_concepts_page_reads_only_the_concepts_own_rows_and_the_registry(built, tmp_path):
+    """What lets a rebuild keep a concept's page by its rows in `concept_rows` (page.concepts): the page written from
+    the whole catalog is the page written from a database holding nothing of the plans but those rows."""
     concepts = load_concepts(built.datasets / "concepts.yaml")
     catalog = query.connect(built.packages / "all")
     query.add_concepts(catalog, concepts)
-    linked, compared = query.concept_plans(catalog), 0
-    assert sum(len(plan_ids) > 1 for plan_ids in linked.values()) >= 10  # concepts that compare plans (20 when written)
+    linked, compared = query.rows_by_concept(catalog), 0
+    assert sum(len({row["plan_id"] for row in rows}) > 1 for rows in linked.values()) >= 10  # 20 when written
     for item in query.concept_index(catalog):
         concept_id = item["concept_id"]
-        alone = _catalog_of(built, linked.get(concept_id, []), concepts)
+        alone = _only_concept_rows(built, concept_id, concepts)
+        assert query.rows_by_concept(alone).get(concept_id, []) == linked.get(concept_id, []), concept_id
         from_catalog = _concept_pages_from(catalog, built, tmp_path / "catalog" / concept_id, concept_id)
-        from_linked = _concept_pages_from(alone, built, tmp_path / "linked" / concept_id, concept_id)
+        from_rows = _concept_pages_from(alone, built, tmp_path / "rows" / concept_id, concept_id)
         assert len(from_catalog[0]) >= 2, concept_id  # the page in both languages (and its charts' data)
-        assert from_linked == from_catalog, concept_id
+        assert from_rows == from_catalog, concept_id
         compared += len(from_catalog[1])
     assert compared  # the charts of the concept pages are compared too
