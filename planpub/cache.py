@@ -290,6 +290,11 @@ class Step:
         """Where a file kept with the entry of `key` lies (pruned with it); None when nothing is cached."""
         return _active.folder / self.name / f"{key}{suffix}" if _active.folder else None
 
+    def kept(self, key: str, suffix: str) -> Path | None:
+        """The file (or folder) kept with the entry of `key`, when both are in the cache; else None."""
+        path = self.beside(key, suffix)
+        return path if path and self.has(key) and path.exists() else None
+
 
 PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frictionless, MkDocs, vl-convert…)
 

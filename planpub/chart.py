@@ -93,7 +93,7 @@ class Chart:
 
 def undrawn(charts: dict[str, Chart]) -> bool:
     """Whether a chart's SVG is still to be drawn (not in .cache/): only then is vl-convert worth starting."""
-    return any(not cache.SVG.has(chart.svg_key) for chart in charts.values())
+    return any(not cache.SVG.kept(chart.svg_key, ".svg") for chart in charts.values())
 
 
 def draw_svgs(
@@ -111,7 +111,7 @@ def draw_svgs(
     the rest a new worker, and the one that drew them exits once they are drawn.
     """
     keys = {path: chart.svg_key for path, chart in charts.items()}
-    todo = {keys[path]: chart for path, chart in charts.items() if not cache.SVG.has(keys[path])}  # a spec once
+    todo = {keys[path]: chart for path, chart in charts.items() if not cache.SVG.kept(keys[path], ".svg")}  # a spec once
 
     def draw(key: str) -> Job:
         # The spec as text (as the page holds it): until drawn, a job holds this, not the chart's rows and spec as
@@ -125,9 +125,17 @@ def draw_svgs(
 
     def write(site: Path) -> None:
         def written(path: str) -> None:
-            svg = cache.SVG.memo(keys[path], lambda: drawing[keys[path]].result())
+            """The SVG into the site: a hard link to the file kept in .cache/ beside its entry, once drawn."""
+            key, kept = keys[path], cache.SVG.beside(keys[path], ".svg")
+            if cache.SVG.kept(key, ".svg"):
+                cache.SVG.memo(key, dict)  # reused (and kept from pruning)
+                cache.link_file(kept, site / path)
+                return
             (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_text(svg, encoding="utf-8")
+            (site / path).write_text(drawing[key].result(), encoding="utf-8")
+            if kept:
+                cache.link_file(site / path, kept)
+            cache.SVG.memo(key, dict)
 
         last_first(list(keys), written)
 

@@ -306,7 +306,7 @@ class PageWriter:
         every other plan's rows again."""
         key = cache.PLAN_PAGES.key(inputs, self.shared)
         folder = cache.PLAN_PAGES.beside(key, "")  # the files written, beside the entry
-        if folder and cache.PLAN_PAGES.has(key) and folder.is_dir():
+        if cache.PLAN_PAGES.kept(key, ""):
             written = cache.PLAN_PAGES.memo(key, dict)
             for path in written["files"]:
                 cache.link_file(folder / path, self.docs / path)
