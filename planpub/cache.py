@@ -300,6 +300,7 @@ PINS = ("requirements.lock",)  # the pinned dependencies (OpenCC's tables, frict
 
 # Every cached step of the build, in one table.
 EXTRACT = Step("extract", ("planpub.read", "planpub.extract", "planpub.curate"), ("datasets/schema.yaml",))
+PACKAGE = Step("package", ("planpub.package",), ("datasets/schema.yaml",))  # keyed by a plan's rows and descriptor
 VALIDATE = Step("validate", ("planpub.package",), ("datasets/schema.yaml",))
 DOWNLOADS = Step("downloads", ("planpub.downloads",), ("planpub/templates",))
 PAGE = Step("page", ("planpub.page",), ("planpub/templates",))  # keyed by the page's context (its rows) too
@@ -311,4 +312,18 @@ FONT = Step("font", ("planpub.font",))
 MKDOCS_PAGE = Step("mkdocs-page", ("planpub.sitecache",))
 MKDOCS_SEARCH = Step("mkdocs-search", ("planpub.sitecache",))
 MKDOCS_OUTPUT = Step("mkdocs-output", ("planpub.sitecache", "planpub.mkdocs_hooks"), ("planpub/theme",))
-STEPS = (EXTRACT, VALIDATE, DOWNLOADS, PAGE, PLAN_PAGES, CHART_SPEC, SVG, JS, FONT, MKDOCS_PAGE, MKDOCS_SEARCH, MKDOCS_OUTPUT)
+STEPS = (
+    EXTRACT,
+    PACKAGE,
+    VALIDATE,
+    DOWNLOADS,
+    PAGE,
+    PLAN_PAGES,
+    CHART_SPEC,
+    SVG,
+    JS,
+    FONT,
+    MKDOCS_PAGE,
+    MKDOCS_SEARCH,
+    MKDOCS_OUTPUT,
+)

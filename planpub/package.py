@@ -17,6 +17,7 @@ from .jobs import Submit
 from .schema import RESOURCES, Records, contract, empty_records, field_names, table_schema
 
 CATALOG = "all"
+DESCRIPTOR = "datapackage.json"
 _MAX_MESSAGES = 20
 
 
@@ -123,7 +124,7 @@ def write_package(folder: Path, records: Records, meta: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for resource in RESOURCES:
         write_csv(folder / f"{resource}.csv", resource, records[resource])
-    path = folder / "datapackage.json"
+    path = folder / DESCRIPTOR
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -203,16 +204,9 @@ def _plan_report(path: Path, validator: str) -> dict:
     return {"package": path.parent.name, "valid": True, "validator": validator, "resources": resources}
 
 
-def digested(descriptors: list[Path]) -> dict[Path, str]:
-    """Each package's descriptor with the digest of its files (its rows): what validation and a plan's pages are keyed by."""
-    from . import cache
-
-    return {path: cache.tree_digest(path.parent) for path in descriptors}
-
-
 def validated(packages: dict[Path, str], submit: Submit) -> Callable[[], list[dict]]:
-    """Start validating, in the worker with `submit`, the packages (descriptor → digest, from `digested`: the plans'
-    and, last, the catalog's) that the same code has not validated before: the catalog's rows, and the descriptors of
+    """Start validating, in the worker with `submit`, the packages (descriptor → digest, from `write_packages`: the
+    plans' and, last, the catalog's) that the same code has not validated before: the catalog's rows, and the descriptors of
     the plans that changed. Returns a function that waits for the reports of all, in order (one plan changed: one
     descriptor read, not every one)."""
     from . import cache
@@ -229,15 +223,31 @@ def validated(packages: dict[Path, str], submit: Submit) -> Callable[[], list[di
     return reports
 
 
-def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> list[Path]:
-    """One package per plan and the catalog `all`; returns their descriptors (validate them with `validated`)."""
-    descriptors = []
+def write_packages(folder: Path, catalog: dict, per_plan: dict[str, Records]) -> dict[Path, str]:
+    """One package per plan and the catalog `all`; returns each descriptor with the digest of its package's files (its
+    rows): what validation (`validated`) and a plan's pages are keyed by."""
+    from . import cache
+
+    written = {}
     everything = empty_records()
     for plan_id, records in per_plan.items():
-        meta = plan_descriptor(catalog, records["plans"][0])
-        descriptors.append(write_package(folder / plan_id, records, meta))
+        written[folder / plan_id / DESCRIPTOR] = _plan_package(
+            folder / plan_id, records, plan_descriptor(catalog, records["plans"][0])
+        )
         for resource in RESOURCES:
             everything[resource].extend(records[resource])
     meta = catalog_descriptor(catalog, everything["plans"])
-    descriptors.append(write_package(folder / CATALOG, everything, meta))
-    return descriptors
+    written[write_package(folder / CATALOG, everything, meta)] = cache.tree_digest(folder / CATALOG)
+    return written
+
+
+def _plan_package(folder: Path, records: Records, meta: dict) -> str:
+    """A plan's package written into `folder`, or, when an earlier build wrote the same rows and descriptor, its files
+    back from .cache/ as hard links (a one-plan change writes one plan's package, and the catalog); returns its digest."""
+    from . import cache
+
+    def write() -> str:
+        write_package(folder, records, meta)
+        return cache.tree_digest(folder)
+
+    return cache.PACKAGE.memo_tree(cache.PACKAGE.key({r: records[r] for r in RESOURCES}, meta), folder, write)

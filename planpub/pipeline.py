@@ -162,9 +162,7 @@ def check(paths: Paths, log: Log = print) -> None:
     per_plan, *_ = curated_records(paths, False, {}, lambda _: None)
     fresh = site.staging_dir(paths.packages)
     try:
-        package.validated(
-            package.digested(package.write_packages(fresh, load_yaml(paths.datasets / "catalog.yaml"), per_plan)), now
-        )()
+        package.validated(package.write_packages(fresh, load_yaml(paths.datasets / "catalog.yaml"), per_plan), now)()
         differences = compare_trees(paths.packages, fresh)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -327,7 +325,7 @@ def write_packages_and_pages(
     per_plan, coverage, concepts = curated
     declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
-    packages = package.digested(package.write_packages(staged.packages, catalog, per_plan))
+    packages = package.write_packages(staged.packages, catalog, per_plan)
     reports = package.validated(packages, submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)

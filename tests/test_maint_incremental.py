@@ -71,6 +71,7 @@ def test_a_one_plan_change_redoes_only_that_plan_and_says_why(one_plan_changed):
     query.add_concepts(db, load_concepts(paths.datasets / "concepts.yaml"))
     kept = 2 * 4 + len(query.concept_index(db))
     assert re.search(rf"\bplan-pages {kept} reused 2 computed\b", run.stdout)
+    assert re.search(r"(?<![\w-])package 4 reused 1 computed\b", run.stdout)  # the other plans' packages are linked
     # Rendered again: the plan's page and source page, and the six that list every plan (home, plans, projects,
     # downloads, about, changelog), in both languages.
     assert re.search(r"(?<![\w-])page \d+ reused 16 computed\b", run.stdout)

@@ -13,7 +13,7 @@ import yaml
 from planpub.background import Background
 from planpub.config import ROOT, load_yaml
 from planpub.errors import PlanError
-from planpub.package import digested, validate_catalog, validate_package, validated, write_packages
+from planpub.package import validate_catalog, validate_package, validated, write_packages
 from planpub.pipeline import build, extract_plan, load_registry
 from planpub.schema import RESOURCES
 
@@ -185,7 +185,7 @@ def test_the_package_stage_of_a_build_refuses_rows_that_break_a_foreign_key_with
     records["projects"][0]["plan_id"] = "no-such-plan"
     written = write_packages(tmp_path / "packages", load_yaml(paths.datasets / "catalog.yaml"), {entry["plan_id"]: records})
     with pytest.raises(PlanError) as failure, Background() as background:
-        validated(digested(written), background.submit)()
+        validated(written, background.submit)()
     assert "data package is invalid" in failure.value.message and failure.value.hint
     assert failure.value.file == str(tmp_path / "packages" / entry["plan_id"] / "datapackage.json")
     assert "projects, row 2" in failure.value.message and "foreign key" in failure.value.message
