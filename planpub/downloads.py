@@ -29,7 +29,7 @@ from . import cache, query
 from .config import load_yaml
 from .csvfile import csv_bytes, formula_like
 from .jobs import Submit, last_first
-from .package import CATALOG, format_value
+from .package import CATALOG, DESCRIPTOR, format_value
 from .schema import RESOURCES, contract, field_names
 
 TEXTS_FILE = "downloads.yaml"
@@ -57,9 +57,9 @@ def _json_bytes(rows: list[dict]) -> bytes:
     return (json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
 
 
-def _display_width(value) -> int:
-    text = format_value(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: two for each wide (CJK) character."""
+    return len(text) if text.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _sheet(book: Workbook, resource: str, names: list[str], rows: list[dict]) -> None:
@@ -73,7 +73,7 @@ def _sheet(book: Workbook, resource: str, names: list[str], rows: list[dict]) ->
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for c, name in enumerate(names, start=1):
-        widest = max([_display_width(name), *(_display_width(row[name]) for row in rows)])
+        widest = max(map(_display_width, {name, *(format_value(row[name]) for row in rows)}))  # each text once
         sheet.column_dimensions[get_column_letter(c)].width = min(widest + 2, _MAX_WIDTH)
 
 
@@ -102,18 +102,19 @@ def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> byt
     props.creator, props.lastModifiedBy = meta["contributors"][0]["title"], None
     props.created = props.modified = stamp
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # compressed once, by _zip
         ExcelWriter(book, archive).save()
     with zipfile.ZipFile(buffer) as archive:
         return _zip({name: archive.read(name) for name in archive.namelist()}, released)
 
 
-def _tables(folder: Path, out: Path) -> dict[str, list[dict]]:
-    """Every resource's rows with the contract's types, read by DuckDB from the package's CSVs; Parquet written on the way."""
+def _tables(folder: Path, parquet_to: Path | None = None) -> dict[str, list[dict]]:
+    """Every resource's rows with the contract's types, read by DuckDB from the package's CSVs; Parquet written on the way
+    into `parquet_to`, if given."""
     db = query.connect(folder)
     tables = {resource: query.rows(db, f"SELECT * FROM {resource}") for resource in RESOURCES}
-    for resource in RESOURCES:
-        target = str(out / f"{resource}.parquet").replace("'", "''")
+    for resource in RESOURCES if parquet_to else ():
+        target = str(parquet_to / f"{resource}.parquet").replace("'", "''")
         db.execute(f"COPY {resource} TO '{target}' (FORMAT parquet)")
     db.close()
     return tables
@@ -204,17 +205,19 @@ class Bundler:
         lines += [self.texts["licence"][lang] + "\n" for lang in ("zh", "en")]
         return "\n".join(lines).encode("utf-8")
 
-    def package(self, folder: Path, out: Path) -> dict:
-        """All download files of one package folder into `out`; returns its listing."""
+    def package(self, folder: Path, out: Path, workbook: bool = True) -> dict:
+        """All download files of one package folder into `out`; returns its listing. With `workbook` False, all but
+        the spreadsheet (written apart by `write_workbook`) and SHA256SUMS: `listed` adds them once both are written."""
         out.mkdir(parents=True, exist_ok=True)
-        shutil.copy(folder / "datapackage.json", out / "datapackage.json")
-        meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        shutil.copy(folder / DESCRIPTOR, out / DESCRIPTOR)
+        meta = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
         tables = _tables(folder, out)
         released = str(self.catalog["released"])
         for resource in RESOURCES:
             (out / f"{resource}.csv").write_bytes(csv_bytes(field_names(resource), tables[resource]))
             (out / f"{resource}.json").write_bytes(_json_bytes(tables[resource]))
-        (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(tables, meta, released))
+        if workbook:
+            (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(tables, meta, released))
         bundle = {f"{resource}.csv": (out / f"{resource}.csv").read_bytes() for resource in RESOURCES}
         bundle["datapackage.json"] = (out / "datapackage.json").read_bytes()
         bundle["CITATION.cff"] = citation(meta, self.catalog, self.texts)
@@ -222,14 +225,26 @@ class Bundler:
         bundle["README.md"] = self.readme(meta, tables, sorted(bundle) + ["README.md"])
         entries = {f"{out.name}/{name}": bundle[name] for name in sorted(bundle)}
         (out / f"{out.name}.zip").write_bytes(_zip(entries, released))
-        write_sums(out)
-        return {
+        written = {
             "id": out.name,
             "meta": meta,
             "rows": {resource: len(rows) for resource, rows in tables.items()},
-            "files": listing(out),
             "cite": {lang: cite_text(meta, self.catalog, lang) for lang in ("zh", "en")},
         }
+        return listed(out, written) if workbook else written
+
+
+def listed(out: Path, written: dict) -> dict:
+    """A package's download folder complete: SHA256SUMS over its files, and their listing beside what `package` gives."""
+    write_sums(out)
+    return {**written, "files": listing(out)}
+
+
+def write_workbook(folder: Path, out: Path, catalog: dict) -> None:
+    """A package's spreadsheet into `out` (for a worker process: the catalog's is most of its downloads' time)."""
+    meta = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{out.name}.xlsx").write_bytes(_xlsx_bytes(_tables(folder), meta, str(catalog["released"])))
 
 
 def cite_text(meta: dict, catalog: dict, lang: str) -> str:
@@ -275,10 +290,10 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
     keys = {folder: cache.DOWNLOADS.key(cache.tree_digest(folder), catalog, texts) for folder in folders}
     fresh = [folder for folder in folders if not cache.DOWNLOADS.has(keys[folder])]
-    writing = {folder: submit(bundle, folder, out / folder.name, catalog, texts) for folder in fresh}
+    writing = {folder: _given_out(folder, out / folder.name, catalog, texts, submit) for folder in fresh}
 
     def listing_of(folder: Path) -> dict:
-        return cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda: writing[folder].result())
+        return cache.DOWNLOADS.memo_tree(keys[folder], out / folder.name, lambda: writing[folder]())
 
     def listings() -> list[dict]:
         return last_first(folders, listing_of)
@@ -286,9 +301,28 @@ def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submi
     return listings
 
 
-def bundle(folder: Path, out: Path, catalog: dict, texts: dict) -> dict:
-    """All download files of one package (for a worker process: a Bundler of its own)."""
-    return Bundler(catalog, texts).package(folder, out)
+def _given_out(folder: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], dict]:
+    """Give out the writing of one package's downloads; returns a function that waits for it and gives the listing.
+
+    The catalog's spreadsheet is a task of its own (at 500 plans, 8 of the 10 s its downloads take, while a one-plan
+    change waited for them): the build writes the catalog's other files itself if the worker has not started them.
+    """
+    if folder.name != CATALOG:
+        return submit(bundle, folder, out, catalog, texts).result
+    spreadsheet = submit(write_workbook, folder, out, catalog)
+    others = submit(bundle, folder, out, catalog, texts, False)
+
+    def written() -> dict:
+        files = others.result()  # first: done here if the worker is still at the spreadsheet
+        spreadsheet.result()
+        return listed(out, files)
+
+    return written
+
+
+def bundle(folder: Path, out: Path, catalog: dict, texts: dict, workbook: bool = True) -> dict:
+    """All download files of one package (for a worker process: a Bundler of its own); see `Bundler.package`."""
+    return Bundler(catalog, texts).package(folder, out, workbook)
 
 
 def load_texts(datasets: Path) -> dict:
