@@ -30,6 +30,8 @@ from typing import Any
 
 from .jobs import Later
 
+# How many tasks ProcessPoolExecutor queues for a worker of its own accord beyond the one it runs (see `submit`).
+_QUEUED_AHEAD = 2
 # What the fork server imports once, so that no worker imports it again: the stages behind every task (extraction,
 # packages, downloads, pages) and frictionless, for validation.
 PRELOADED = ("planpub.pipeline", "frictionless")
@@ -76,6 +78,12 @@ class Background:
     def submit(self, task: Callable, *args) -> Queued:
         self.submitted = [future for future in self.submitted if not future.done()]
         self.submitted.append(self.pool.submit(task, *args))
+        # ProcessPoolExecutor moves the tasks it is given into the worker's queue ahead of the worker, two beyond the
+        # one running (EXTRA_QUEUED_CALLS, and the queue's own place), and a queued task can no longer be cancelled,
+        # although the worker has not started it: the task behind a long one would be waited for. Two empty tasks
+        # after each keep those places, so that a task is out of reach only once the worker is about to start it.
+        for _ in range(_QUEUED_AHEAD):
+            self.pool.submit(int)
         return Queued(task, args, self.submitted[-1], self)
 
     def renew(self, warm_up: Callable[[], None] | None = None) -> None:
