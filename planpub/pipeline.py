@@ -326,10 +326,12 @@ def write_packages_and_pages(
     declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
     log("package  write; validate with frictionless in the background (unchanged packages were validated before)")
     packages = package.write_packages(staged.packages, catalog, per_plan)
-    reports = package.validated(packages, submit)
     log("download csv, xlsx, json, parquet, zip bundles, SHA256SUMS, in the background too")
     texts = downloads.load_texts(paths.datasets)
+    # The downloads are given out first: the catalog's spreadsheet is the longest task; what the worker has not
+    # started when the pages are written (the validation, after a one-plan change) the build does itself meanwhile.
     files = downloads.write_downloads(staged.packages, staged.downloads, catalog, texts, submit)
+    reports = package.validated(packages, submit)
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)
     ui = load_yaml(paths.datasets / "ui.yaml")
