@@ -44,13 +44,13 @@ class Queued(Later):
         super().__init__(task, args)
         self.future, self.background = future, background
 
-    def result(self) -> Any:
+    def _outcome(self) -> Any:
         if not self.background.next_up(self.future) and self.future.cancel():
-            return super().result()
+            return super()._outcome()
         try:
             return self.future.result()
         except BrokenProcessPool:  # the worker could not start or died: do it here
-            return super().result()
+            return super()._outcome()
 
 
 class Background:

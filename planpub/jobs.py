@@ -23,12 +23,18 @@ Submit = Callable[..., Job]  # submit(task, *args) → Job
 
 
 class Later:
-    """A task run in this process when its result is first asked for."""
+    """A task run in this process when its result is first asked for; asked again, it gives that result."""
 
     def __init__(self, task: Callable, args: tuple):
         self.task, self.args = task, args
+        self._value: tuple | None = None
 
     def result(self) -> Any:
+        if self._value is None:
+            self._value = (self._outcome(),)
+        return self._value[0]
+
+    def _outcome(self) -> Any:
         return self.task(*self.args)
 
 

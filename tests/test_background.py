@@ -55,6 +55,17 @@ def test_a_started_task_is_waited_for_and_the_one_right_behind_it_runs_here():
         assert jobs[0].result() != os.getpid()
 
 
+def test_a_task_taken_back_and_asked_for_again_gives_the_same_result_without_running_again():
+    """The validation's reports ask for one task once per plan: taken back from the busy worker, it was run again
+    (or raised CancelledError once the worker was idle) each time it was asked for."""
+    with Background() as background:
+        until(background.ready.done)
+        busy, job = background.submit(where, 1.0), background.submit(time.monotonic_ns)
+        first = job.result()
+        assert job.future.cancelled() and job.result() == first
+        assert busy.result() != os.getpid()
+
+
 def test_an_error_in_the_worker_keeps_its_file_line_and_hint():
     with Background() as background:
         until(background.ready.done)
