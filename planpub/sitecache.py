@@ -109,6 +109,31 @@ def _templates(folder: Path) -> Iterator[None]:
         _templates_folder.clear()
 
 
+# A table of this many lines or more is converted and kept apart from its page (`_tables_apart`). Each is one more
+# Markdown conversion: only the long tables of pages that list every plan (About: sources, data quality and
+# translation coverage, 500–6,100 rows at 500 plans) are worth it.
+TABLE_APART_LINES = 200
+
+
+def _tables_apart(markdown: str, token: str) -> tuple[str, list[str]]:
+    """The Markdown with each table of TABLE_APART_LINES lines or more that stands between blank lines replaced by a
+    paragraph `{token}{n}`, and those tables."""
+    lines, kept, tables, i = markdown.split("\n"), [], [], 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        alone = (i == 0 or not lines[i - 1].strip()) and (end == len(lines) or not lines[end].strip())
+        if end - i >= TABLE_APART_LINES and alone:
+            kept.append(f"{token}{len(tables)}")
+            tables.append("\n".join(lines[i:end]))
+        else:
+            end = max(end, i + 1)
+            kept += lines[i:end]
+        i = end
+    return "\n".join(kept), tables
+
+
 def _toc_tokens(items) -> list[dict]:
     """A table of contents back as the tokens `mkdocs.structure.toc.get_toc` makes it from."""
     return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
@@ -131,7 +156,8 @@ def _rendered_pages() -> Iterator[None]:
         return fingerprints[id(files)]
 
     def cached_render(page, config, files) -> None:
-        def convert() -> dict:
+        def convert(markdown: str) -> dict:
+            page.markdown = markdown
             render(page, config, files)
             links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
             anchors = sorted(page.present_anchor_ids or ())
@@ -143,9 +169,32 @@ def _rendered_pages() -> Iterator[None]:
                 "links": links,
             }
 
+        def key_of(markdown: str) -> str:
+            return cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, markdown, markdown_setup, where(files))
+
+        def apart(markdown: str, token: str) -> dict:
+            """`convert`, each long table converted (and kept) on its own: a table of the About page's that lists
+            every plan is not converted again when another of its tables changes."""
+            skeleton, tables = _tables_apart(markdown, token)
+            parts = [cache.MKDOCS_PAGE.memo(key_of(table), lambda table=table: convert(table)) for table in tables]
+            done = convert(skeleton)
+            html = done["html"]
+            for n, part in enumerate(parts):
+                placeholder = f"<p>{token}{n}</p>"
+                if html.count(placeholder) != 1:  # not a paragraph of its own (inside raw HTML): the page whole
+                    return convert(markdown)
+                html = html.replace(placeholder, part["html"])
+            anchors = sorted(set(done["anchors"]).union(*(part["anchors"] for part in parts)))
+            links: dict[str, dict[str, str]] = {}
+            for part in [done, *parts]:
+                for uri, found in part["links"].items():
+                    for anchor, url in found.items():
+                        links.setdefault(uri, {}).setdefault(anchor, url)  # as MkDocs notes them: the first kept
+            return {**done, "html": html, "anchors": anchors, "links": links}
+
         markdown_setup = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
-        key = cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, page.markdown, markdown_setup, where(files))
-        done = cache.MKDOCS_PAGE.memo(key, convert)
+        key = key_of(page.markdown)
+        done = cache.MKDOCS_PAGE.memo(key, lambda: apart(page.markdown, f"planpubtable{key[:24]}n"))
         page.content, page.toc, page._title_from_render = done["html"], get_toc(done["toc"]), done["title"]
         page.planpub_rendered = (key, page.content)  # the HTML and the key it was made from, for `cached_add`
         page.present_anchor_ids = set(done["anchors"])
