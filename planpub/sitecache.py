@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -109,10 +110,12 @@ def _templates(folder: Path) -> Iterator[None]:
         _templates_folder.clear()
 
 
-# A table of this many lines or more is converted and kept apart from its page (`_tables_apart`). Each is one more
-# Markdown conversion: only the long tables of pages that list every plan (About: sources, data quality and
-# translation coverage, 500–6,100 rows at 500 plans) are worth it.
+# A table of this many lines or more is converted and kept apart from its page (`_tables_apart`), in groups of
+# TABLE_GROUP_ROWS rows. Each group is one more Markdown conversion: only the long tables of pages that list every
+# plan (About: sources, data quality and translation coverage, 500–6,100 rows at 500 plans) are worth it.
 TABLE_APART_LINES = 200
+TABLE_GROUP_ROWS = 100
+_TABLE_HTML = re.compile(r"(<table>\n<thead>\n.*?</thead>\n<tbody>\n)(.*)(</tbody>\n</table>)", re.S)
 
 
 def _tables_apart(markdown: str, token: str) -> tuple[str, list[str]]:
@@ -132,6 +135,16 @@ def _tables_apart(markdown: str, token: str) -> tuple[str, list[str]]:
             kept += lines[i:end]
         i = end
     return "\n".join(kept), tables
+
+
+def _merged(parts: list[dict]) -> dict[str, dict[str, str]]:
+    """The links to anchors of a page's parts, as MkDocs notes them for the whole page: per file, the first link kept."""
+    links: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for uri, found in part["links"].items():
+            for anchor, url in found.items():
+                links.setdefault(uri, {}).setdefault(anchor, url)
+    return links
 
 
 def _toc_tokens(items) -> list[dict]:
@@ -172,11 +185,25 @@ def _rendered_pages() -> Iterator[None]:
         def key_of(markdown: str) -> str:
             return cache.MKDOCS_PAGE.key(page.file.src_uri, page.file.dest_uri, markdown, markdown_setup, where(files))
 
+        def kept(markdown: str) -> dict:
+            return cache.MKDOCS_PAGE.memo(key_of(markdown), lambda: convert(markdown))
+
+        def grouped(table: str) -> dict:
+            """A table's HTML, its rows converted (and kept) in groups under its header: a row's HTML is its own."""
+            lines = table.split("\n")
+            header, rows = lines[:2], lines[2:]  # the header row and the alignment row, then the rows
+            groups = [kept("\n".join(header + rows[i : i + TABLE_GROUP_ROWS])) for i in range(0, len(rows), TABLE_GROUP_ROWS)]
+            shapes = [_TABLE_HTML.fullmatch(group["html"]) for group in groups]
+            if not all(shapes) or len({shape[1] for shape in shapes}) != 1:  # not one table each, under one header
+                return kept(table)
+            html = shapes[0][1] + "".join(shape[2] for shape in shapes) + shapes[0][3]
+            return {"html": html, "anchors": [a for group in groups for a in group["anchors"]], "links": _merged(groups)}
+
         def apart(markdown: str, token: str) -> dict:
-            """`convert`, each long table converted (and kept) on its own: a table of the About page's that lists
-            every plan is not converted again when another of its tables changes."""
+            """`convert`, each long table converted (and kept) apart in groups of rows: of a table of the About page's
+            that lists every plan, a one-plan change converts the group that holds the plan again, not the others."""
             skeleton, tables = _tables_apart(markdown, token)
-            parts = [cache.MKDOCS_PAGE.memo(key_of(table), lambda table=table: convert(table)) for table in tables]
+            parts = [grouped(table) for table in tables]
             done = convert(skeleton)
             html = done["html"]
             for n, part in enumerate(parts):
@@ -185,12 +212,7 @@ def _rendered_pages() -> Iterator[None]:
                     return convert(markdown)
                 html = html.replace(placeholder, part["html"])
             anchors = sorted(set(done["anchors"]).union(*(part["anchors"] for part in parts)))
-            links: dict[str, dict[str, str]] = {}
-            for part in [done, *parts]:
-                for uri, found in part["links"].items():
-                    for anchor, url in found.items():
-                        links.setdefault(uri, {}).setdefault(anchor, url)  # as MkDocs notes them: the first kept
-            return {**done, "html": html, "anchors": anchors, "links": links}
+            return {**done, "html": html, "anchors": anchors, "links": _merged([done, *parts])}
 
         markdown_setup = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
         key = key_of(page.markdown)

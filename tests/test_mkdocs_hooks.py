@@ -3,6 +3,7 @@ and Material internals change nothing MkDocs writes, and are skipped on versions
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -144,14 +145,26 @@ def test_a_setting_every_page_shows_renders_every_page_again_with_it(docs, cold,
 def test_long_tables_converted_apart_give_plain_mkdocs_pages_also_when_the_rest_of_their_page_changed(
     docs, plain, tmp_path, monkeypatch
 ):
-    """A page's long tables are converted and kept apart from it (here every table of 10 lines or more, 74 in the five
-    plans' pages, some inside raw HTML). A cold build writes plain MkDocs' bytes, and so does a build after the words
-    around the About page's tables changed, which converts only the rest of that page."""
+    """A page's long tables are converted and kept apart from it in groups of rows (here every table of 10 lines or
+    more, 74 in the five plans' pages, some inside raw HTML, in groups of 4 rows). A cold build writes plain MkDocs'
+    bytes, and so does a build after the words around the About page's tables changed, which converts only the rest
+    of that page."""
     monkeypatch.setattr(sitecache, "TABLE_APART_LINES", 10)
+    monkeypatch.setattr(sitecache, "TABLE_GROUP_ROWS", 4)
     config, staged, released = docs
     pages = len(list(staged.docs.rglob("*.md")))
+    render, converted = Page.render, []
+
+    def converting(page, config, files):
+        converted.append(page.markdown)
+        render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", converting)
     cold = mkdocs(docs, tmp_path / "cold", tmp_path / "cache")
-    assert cold.counts["mkdocs-page"][1] > pages + 40  # the pages, and their long tables apart
+    assert cold.counts["mkdocs-page"][1] > pages + 200  # the pages, and the groups of their long tables
+    about = [text for text in converted if text.startswith(("# 关于", "# About"))]
+    assert len(about) == 2 and not any(re.search(r"(?:^\|.*\n){10}", text, re.M) for text in about)  # tables apart
+    assert all(text.count("\n") <= 5 for text in converted if text.startswith("|"))  # header, alignment, 4 rows
     assert cache.tree_digests(tmp_path / "cold") == cache.tree_digests(plain)
     edited = pipeline.Staged(packages=staged.packages, docs=tmp_path / "docs", downloads=staged.downloads, site=None)
     shutil.copytree(staged.docs, edited.docs)
@@ -160,18 +173,14 @@ def test_long_tables_converted_apart_give_plain_mkdocs_pages_also_when_the_rest_
         assert sum(line.startswith("|") for line in lines) > 60  # the translation coverage table, 61 lines
         lines[2] += " (edited)"
         about.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(Page, "render", render)
     mkdocs((config, edited, released), tmp_path / "plain-edited", None)
-    render, converted = Page.render, []
-
-    def converting(page, config, files):
-        converted.append(len(page.markdown))
-        render(page, config, files)
-
     monkeypatch.setattr(Page, "render", converting)
+    converted.clear()
     warm = mkdocs((config, edited, released), tmp_path / "edited", tmp_path / "cache")
     assert warm.counts["mkdocs-page"][1] == 2  # the two About pages; their long tables came from the cache
-    about = sum(len(path.read_text(encoding="utf-8")) for path in edited.docs.glob("about.*.md"))
-    assert 0 < sum(converted) < about / 2
+    whole = sum(len(path.read_text(encoding="utf-8")) for path in edited.docs.glob("about.*.md"))
+    assert 0 < sum(map(len, converted)) < whole / 2
     assert "(edited)" in (tmp_path / "edited" / "about.html").read_text(encoding="utf-8")
     assert cache.tree_digests(tmp_path / "edited") == cache.tree_digests(tmp_path / "plain-edited")
 
