@@ -446,14 +446,14 @@ def plans(w: PageWriter) -> None:
 
 
 def plan_pages(w: PageWriter) -> None:
-    """Each plan's page, from the plan's rows and what `plan_inputs` declares."""
+    """Each plan's page, from the plan's rows and what `page_inputs` declares."""
     counts = query.plan_counts(w.db)
-    inputs = plan_inputs(w)
+    inputs = page_inputs(w, "plan")
     for plan in query.plans(w.db):
         w.for_plan("plan", plan["plan_id"], inputs, partial(plan_page, w, plan, counts[plan["plan_id"]]))
 
 
-def plan_inputs(w: PageWriter, kind: str = "plan") -> list:
+def page_inputs(w: PageWriter, kind: str) -> list:
     """What a plan's (or a concept's) page reads besides its own rows (declared here; tests/test_plan_pages.py checks
     it): the indicator registry (indicator_bounds and concept_rows join each row's concept) and the charts drawn on
     that kind of page. Every other query of the page and of those charts reads only its own rows: the plan's
@@ -531,8 +531,8 @@ def concepts(w: PageWriter) -> None:
     index = query.concept_index(w.db)
     w.both("concepts.md.j2", "indicators/index", concepts=index, flags=query.less_ambitious(w.db))
     # A concept's page reads only the concept's rows (`concept_rows`, which holds what it shows of their plans) and
-    # what `plan_inputs` declares: kept by them, it is not queried again when a plan changes what it does not show.
-    linked, inputs = query.rows_by_concept(w.db), plan_inputs(w, "concept")
+    # what `page_inputs` declares: kept by them, it is not queried again when a plan changes what it does not show.
+    linked, inputs = query.rows_by_concept(w.db), page_inputs(w, "concept")
     for item in index:
         concept_id = item["concept_id"]
         rows = cache.json_digest(linked.get(concept_id, []))

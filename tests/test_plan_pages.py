@@ -78,7 +78,7 @@ def _plan_pages_from(db, paths: Paths, docs: Path, plan_id: str) -> tuple[dict[s
 
 
 def test_a_plans_pages_read_only_their_declared_inputs_its_own_rows_the_concept_registry_and_its_source(built, tmp_path):
-    """What lets a rebuild keep a plan's pages by their inputs (page.plan_inputs, page.source_pages): the pages written
+    """What lets a rebuild keep a plan's pages by their inputs (page.page_inputs, page.source_pages): the pages written
     from the whole catalog are the pages written from a database holding only that plan's package and the registry."""
     concepts = load_concepts(built.datasets / "concepts.yaml")
     catalog = query.connect(built.packages / "all")
