@@ -6,6 +6,8 @@
   (planpub.sitecache.release_html).
 - on_files: folders the build has ready for the site (the downloads) are moved into it and listed, not copied
   (planpub.site.place_files).
+- on_post_build, before the search plugin writes a language's index: the search entries of the changed pages, made
+  by the build's worker while MkDocs went on, are put in their pages' places (planpub.sitecache.made_entries).
 - on_post_build, once the outermost build is done (mkdocs-static-i18n builds the English pages inside
   the Chinese build's on_post_build, so this runs after it): one search index per language and an empty
   sitemap beside every page (planpub.site.split_search_index, write_sitemaps).
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
 from planpub import site, sitecache
 
@@ -48,12 +50,20 @@ def on_pre_build(config) -> None:
     _depth[0] += 1
 
 
+@event_priority(100)  # before the search plugin's (0), which writes the index
+def _search_entries_in(config) -> None:
+    sitecache.made_entries()
+
+
 @event_priority(-1000)  # after mkdocs-static-i18n's (-100), which builds the other languages and their search
-def on_post_build(config) -> None:
+def _after_every_language(config) -> None:
     _depth[0] -= 1
     if _depth[0] == 0:
         site.split_search_index(Path(config.site_dir))
         site.write_sitemaps(Path(config.site_dir))
+
+
+on_post_build = CombinedEvent(_search_entries_in, _after_every_language)
 
 
 def on_build_error(error) -> None:

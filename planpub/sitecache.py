@@ -266,8 +266,16 @@ def _search_entries(submit: Submit) -> Iterator[None]:
         # The HTML is known by the key it was rendered from, while it is that very string (no plugin replaced it).
         key, html = getattr(page, "planpub_rendered", (None, None))
         key = cache.MKDOCS_SEARCH.key([key if html is page.content else page.content, *facts[1:]])
-        index.entries.extend(cache.MKDOCS_SEARCH.memo(key, lambda: submit(index_page, *facts).result()))
         page.planpub_searched = key  # for `cached_build_page`
+        if cache.MKDOCS_SEARCH.has(key):
+            index.entries.extend(cache.MKDOCS_SEARCH.memo(key, list))
+            return
+        # Made meanwhile (by the worker, while MkDocs goes on): the page's place is held until `made_entries`.
+        held = _Held(index, key, submit(index_page, *facts))
+        index.entries.append(held)
+        _waiting.append(held)
+        if len(_waiting) > _MOST_WAITING:  # each holds its page's HTML
+            _waiting.pop(0).take_in()
 
     cached_add.__wrapped__ = add
     SearchIndex.add_entry_from_context = cached_add
@@ -275,6 +283,31 @@ def _search_entries(submit: Submit) -> Iterator[None]:
         yield
     finally:
         SearchIndex.add_entry_from_context = add
+        _waiting.clear()
+
+
+class _Held:
+    """A page's place in a search index while its entries are made (`job`); kept in .cache/ by `key`."""
+
+    def __init__(self, index, key: str, job) -> None:
+        self.index, self.key, self.job = index, key, job
+
+    def take_in(self) -> None:
+        """The entries in the place held, found from the end of the index (where the pages being made are)."""
+        entries = self.index.entries
+        place = next(n for n in range(len(entries) - 1, -1, -1) if entries[n] is self)
+        entries[place : place + 1] = cache.MKDOCS_SEARCH.memo(self.key, self.job.result)
+
+
+_waiting: list[_Held] = []  # the pages whose search entries are being made, oldest first
+_MOST_WAITING = 8
+
+
+def made_entries() -> None:
+    """on_post_build (planpub/mkdocs_hooks.py), before the search plugin writes its index: the entries made meanwhile,
+    each in its page's place."""
+    while _waiting:
+        _waiting.pop(0).take_in()
 
 
 # The page events a page's theme rendering runs, by handler: with these alone, a page's output is a function of the
