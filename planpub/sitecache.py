@@ -1,17 +1,17 @@
 """Make a MkDocs build cheaper when little changed, without changing what it writes.
 
-Measured (bench/rebuild.py): a MkDocs build of this site spends its time converting each page's
-Markdown to HTML, indexing each page for search (an HTML parse, and segmenting Chinese text with jieba,
-whose dictionary alone takes ~0.5 s to load), compiling the theme's ~90 Jinja templates, and rendering
-the theme around each page. All are pure functions of their inputs, so they are kept in .cache/: a page's
-HTML and table of contents keyed by its Markdown, its place and every file's URL (the links in it depend on
-those); a page's search entries keyed by its HTML (by the key that HTML was rendered from, while the page
-holds that very string); a page's output file (a hard link) keyed by that HTML, its title and metadata, and
-what the theme shows around it: the navigation, the settings and the build date, while the page events are
-only those of the search and i18n plugins and of the hooks file; segmented text keyed by the text; compiled
-templates through Jinja's own bytecode cache. Entries unused by a build are dropped. A page's Markdown is let
-go once it is HTML, and its HTML once written (`release_html`): plain MkDocs keeps both to the end of the
-build.
+Measured (bench/rebuild.py): a MkDocs build of this site spends its time converting each page's Markdown to HTML,
+indexing each page for search (an HTML parse, and segmenting Chinese text with jieba, whose dictionary alone takes
+~0.5 s to load), compiling the theme's ~90 Jinja templates, and rendering the theme around each page. All are pure
+functions of their inputs, so they are kept in .cache/: a page's HTML and table of contents keyed by its Markdown,
+its place and every file's URL (the links in it depend on those), the rows of a long table in groups kept apart (a
+page that lists every plan is converted again only where it changed); a page's search entries keyed by its HTML
+(by the key that HTML was rendered from, while the page holds that very string; made by the build's worker while
+MkDocs goes on); a page's output file (a hard link) keyed by that HTML, its title and metadata, and what the theme
+shows around it: the navigation, the settings and the build date, while the page events are only those of the
+search and i18n plugins and of the hooks file; segmented text keyed by the text; compiled templates through
+Jinja's own bytecode cache. Entries unused by a build are dropped. A page's Markdown is let go once it is HTML,
+and its HTML once written (`release_html`): plain MkDocs keeps both to the end of the build.
 
 The templates are cached through MkDocs' public `on_env` event (planpub/mkdocs_hooks.py). The rest has
 no public event: those hook points are internals of MkDocs 1.6, Material 9 and mkdocs-static-i18n 1.3
