@@ -126,15 +126,15 @@ def draw_svgs(
     def write(site: Path) -> None:
         def written(path: str) -> None:
             """The SVG into the site: a hard link to the file kept in .cache/ beside its entry, once drawn."""
-            key, kept = keys[path], cache.SVG.beside(keys[path], ".svg")
-            if cache.SVG.kept(key, ".svg"):
+            key = keys[path]
+            if kept := cache.SVG.kept(key, ".svg"):
                 cache.SVG.memo(key, dict)  # reused (and kept from pruning)
                 cache.link_file(kept, site / path)
                 return
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_text(drawing[key].result(), encoding="utf-8")
-            if kept:
-                cache.link_file(site / path, kept)
+            if beside := cache.SVG.beside(key, ".svg"):
+                cache.link_file(site / path, beside)
             cache.SVG.memo(key, dict)
 
         last_first(list(keys), written)

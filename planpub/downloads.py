@@ -281,14 +281,16 @@ def listing(folder: Path) -> list[dict]:
     return sorted(files, key=lambda f: (order[f["kind"]], f["name"]))
 
 
-def write_downloads(packages: Path, out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
-    """Start writing the download area of every package (the catalog first) with `submit`.
+def write_downloads(packages: dict[Path, str], out: Path, catalog: dict, texts: dict, submit: Submit) -> Callable[[], list[dict]]:
+    """Start writing the download area of every package (descriptor → digest of its files, as
+    `package.write_packages` gives them; the catalog first) with `submit`.
 
     An unchanged package's files come from .cache/ at once (hard links). Returns a function that waits for the
     others and gives the listings for the Downloads page.
     """
-    folders = sorted((p for p in packages.iterdir() if p.is_dir()), key=lambda p: (p.name != CATALOG, p.name))
-    keys = {folder: cache.DOWNLOADS.key(cache.tree_digest(folder), catalog, texts) for folder in folders}
+    digests = {descriptor.parent: digest for descriptor, digest in packages.items()}
+    folders = sorted(digests, key=lambda p: (p.name != CATALOG, p.name))
+    keys = {folder: cache.DOWNLOADS.key(digests[folder], catalog, texts) for folder in folders}
     fresh = [folder for folder in folders if not cache.DOWNLOADS.has(keys[folder])]
     writing = {folder: _given_out(folder, out / folder.name, catalog, texts, submit) for folder in fresh}
 

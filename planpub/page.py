@@ -305,8 +305,7 @@ class PageWriter:
         .cache/), charts, characters, untranslated Chinese. Then nothing is queried: a one-plan change does not read
         every other plan's rows again."""
         key = cache.PLAN_PAGES.key(inputs, self.shared)
-        folder = cache.PLAN_PAGES.beside(key, "")  # the files written, beside the entry
-        if cache.PLAN_PAGES.kept(key, ""):
+        if folder := cache.PLAN_PAGES.kept(key, ""):  # the files written, beside the entry
             written = cache.PLAN_PAGES.memo(key, dict)
             for path in written["files"]:
                 cache.link_file(folder / path, self.docs / path)
@@ -316,8 +315,9 @@ class PageWriter:
         try:
             write()
             recorded = self._recording.as_json()
-            for path in recorded["files"] if folder else ():
-                cache.link_file(self.docs / path, folder / path)
+            beside = cache.PLAN_PAGES.beside(key, "")
+            for path in recorded["files"] if beside else ():
+                cache.link_file(self.docs / path, beside / path)
         finally:
             self._recording = None
         cache.PLAN_PAGES.memo(key, lambda: recorded)

@@ -330,7 +330,7 @@ def write_packages_and_pages(
     texts = downloads.load_texts(paths.datasets)
     # The downloads are given out first: the catalog's spreadsheet is the longest task; what the worker has not
     # started when the pages are written (the validation, after a one-plan change) the build does itself meanwhile.
-    files = downloads.write_downloads(staged.packages, staged.downloads, catalog, texts, submit)
+    files = downloads.write_downloads(packages, staged.downloads, catalog, texts, submit)
     reports = package.validated(packages, submit)
     db = connect(staged.packages / "all")
     add_concepts(db, concepts)

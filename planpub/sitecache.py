@@ -359,8 +359,8 @@ def _built_pages() -> Iterator[None]:
             build_page(page, config, doc_files, nav, env, dirty, excluded)
             return
         key = cache.MKDOCS_OUTPUT.key(rendered, page.url, page.title, page.meta, everywhere(config, nav))
-        output, written = cache.MKDOCS_OUTPUT.beside(key, ".html"), Path(page.file.abs_dest_path)
-        if output and cache.MKDOCS_OUTPUT.has(key) and output.exists():
+        written = Path(page.file.abs_dest_path)
+        if output := cache.MKDOCS_OUTPUT.kept(key, ".html"):
             searched = cache.MKDOCS_OUTPUT.memo(key, str)  # the key of the page's search entries
             if cache.MKDOCS_SEARCH.has(searched):
                 search.search_index.entries.extend(cache.MKDOCS_SEARCH.memo(searched, list))
@@ -368,6 +368,7 @@ def _built_pages() -> Iterator[None]:
                 page.content = ""  # as release_html: nothing reads it again
                 return
         build_page(page, config, doc_files, nav, env, dirty, excluded)
+        output = cache.MKDOCS_OUTPUT.beside(key, ".html")
         if output and (searched := getattr(page, "planpub_searched", None)) and written.exists():
             cache.link_file(written, output)
             cache.MKDOCS_OUTPUT.memo(key, lambda: searched)
