@@ -24,6 +24,7 @@ def records_of(path: Path, **plan) -> dict:
 
 
 def records_of_text(tmp_path: Path, text: str, **plan) -> dict:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     doc = tmp_path / "doc.txt"
     doc.write_text(text, encoding="utf-8")
     return records_of(doc, **plan)
@@ -328,3 +329,21 @@ def test_a_table_whose_header_was_lost_is_read_with_guessed_columns_and_warned_a
         ("基本养老保险参保率", "%", "93", "95", "binding"),
     ]
     assert warnings(got["tables"]) == ["line 3: t1: no header in lines 3-5: columns guessed from their content; check the rows"]
+
+
+@pytest.mark.parametrize("copies", [2, 3])
+def test_a_header_line_printed_again_right_under_itself_is_one_header(tmp_path, copies):
+    """The Shanxi quality-of-life table with its header line printed 2 or 3 times (found by the fuzz test): read as
+    with one header, where three copies made a second number column that took row 10's target and crashed."""
+    source = (ROOT / "datasets" / "sources" / "003_5e77ba42582e768f.txt").read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(source) if line.startswith("领域\t指标"))
+    header, body = source[start], source[start + 1 : start + 25]
+
+    def rows(times: int) -> list[dict]:
+        text = "\n".join(["某市“十四五”规划", "", *[header] * times, *body])
+        found = records_of_text(tmp_path / str(times), text, level="city")["indicators"]
+        return [{k: v for k, v in row.items() if k not in ("source_line", "source_line_end")} for row in found]
+
+    once = rows(1)
+    assert len(once) == 22 and once[9]["seq"] == "10" and once[9]["target_raw"] == "40"
+    assert rows(copies) == once

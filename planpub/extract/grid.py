@@ -249,6 +249,9 @@ class _TableReader:
                     j = following + 1
                     continue
                 return header, j
+            if [compact(c) for c in cells] == [compact(c.text) for c in header]:
+                j = k + 1  # the header line printed again right under itself: one header
+                continue
             if len(header) == 1 and len(cells) >= 2 and any(is_name_header(c) for c in cells):
                 header = []  # `主要指标` was the table's caption: its header is the next line
             if len(cells) >= 2 and (slot := _group_slot(header)) is not None:  # 指标值 over 2020年 | 2025年
