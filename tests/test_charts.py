@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import re
 from functools import partial
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import vl_convert as vlc
+from fontTools.ttLib import TTFont
 
 from planpub import cache, chart, chartfile, font, query
 from planpub.background import Background
@@ -158,6 +160,16 @@ def test_svgs_drawn_across_a_renewed_worker_are_the_bytes_the_build_published(bu
         write(tmp_path)
     for path in charts:
         assert (tmp_path / path).read_bytes() == (built.site / path).read_bytes(), path
+
+
+def test_a_chart_drawn_with_the_font_cut_down_to_its_own_characters_is_the_svg_of_the_whole_web_font(built):
+    web_font = (built.site / font.SITE_FONT).read_bytes()
+    every_char = "".join(sorted(map(chr, TTFont(io.BytesIO(web_font)).getBestCmap())))
+    for path, found in _plan_and_home_charts(built).items():
+        own = chart.spec_json(found)
+        alone = chart._draw_svg(own, found.lang, web_font, "".join(sorted(set(own))))
+        assert alone == chart._draw_svg(own, found.lang, web_font, every_char), path
+        assert alone.encode("utf-8") == (built.site / path).read_bytes(), path
 
 
 # Each page with a chart, in each language: the words of the disclosure.
