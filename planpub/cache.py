@@ -18,7 +18,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -178,6 +179,7 @@ class Cache:
         self.folder = folder
         self.used: dict[str, set[str]] = {}
         self.counts: dict[str, list[int]] = {}  # stage → [reused, computed]
+        self._recording: dict[str, set[str]] | None = None  # the entries used meanwhile (`recorded`)
 
     def _path(self, stage: str, key: str) -> Path:
         return self.folder / stage / f"{key}.json"
@@ -187,6 +189,8 @@ class Cache:
         if self.folder is None:
             return compute()
         self.used.setdefault(stage, set()).add(key)
+        if self._recording is not None:
+            self._recording.setdefault(stage, set()).add(key)
         path = self._path(stage, key)
         counts = self.counts.setdefault(stage, [0, 0])
         if path.exists():
@@ -226,6 +230,21 @@ class Cache:
     def has(self, stage: str, key: str) -> bool:
         return self.folder is not None and self._path(stage, key).exists()
 
+    @contextmanager
+    def recorded(self) -> Iterator[dict[str, set[str]]]:
+        """The entries (stage → keys) used inside the block: a step that keeps its output whole (the pages of one
+        plan) hands them to `keep` when it is reused, so the finer entries it was made of are not pruned."""
+        self._recording = recording = {}
+        try:
+            yield recording
+        finally:
+            self._recording = None
+
+    def keep(self, entries: dict[str, list[str]]) -> None:
+        """Count these entries (stage → keys) as used by this build, unread: pruning leaves them."""
+        for stage, keys in entries.items():
+            self.used.setdefault(stage, set()).update(keys)
+
     def prune(self) -> None:
         """Delete the entries of the stages this build used that it did not use itself."""
         for stage, keys in self.used.items():
@@ -251,6 +270,14 @@ class Cache:
 
 # The cache of the build in progress; stages reach it through `memo` (a plain computation when unset).
 _active = Cache(None)
+
+
+def recorded() -> AbstractContextManager[dict[str, set[str]]]:
+    return _active.recorded()
+
+
+def keep(entries: dict[str, list[str]]) -> None:
+    _active.keep(entries)
 
 
 def use(cache: Cache) -> None:

@@ -310,11 +310,13 @@ class PageWriter:
             for path in written["files"]:
                 cache.link_file(folder / path, self.docs / path)
             self._wrote(Written.from_json(written))
+            cache.keep(written["entries"])  # each page's and chart's own entry, for when these inputs change
             return
         self._recording = Written({}, {}, set(), set())
         try:
-            write()
-            recorded = self._recording.as_json()
+            with cache.recorded() as entries:
+                write()
+            recorded = self._recording.as_json() | {"entries": {stage: sorted(keys) for stage, keys in entries.items()}}
             beside = cache.PLAN_PAGES.beside(key, "")
             for path in recorded["files"] if beside else ():
                 cache.link_file(self.docs / path, beside / path)
