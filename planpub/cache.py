@@ -173,7 +173,8 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 class Cache:
-    """Memoised stage outputs as JSON files: .cache/<stage>/<key>.json. Entries unused by a build are pruned."""
+    """Memoised stage outputs as JSON files: .cache/<stage>/<key>.json. Entries unused by a build are pruned, except
+    those that a reused entry made of them hands to `keep`."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
