@@ -234,7 +234,7 @@ class Cache:
     @contextmanager
     def recorded(self) -> Iterator[dict[str, set[str]]]:
         """The entries (stage → keys) used inside the block: a step that keeps its output whole (the pages of one
-        plan) hands them to `keep` when it is reused, so the finer entries it was made of are not pruned."""
+        plan) hands them to `keep` when it is reused, so the finer entries it was made of are not pruned. Not nested."""
         self._recording = recording = {}
         try:
             yield recording
