@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cache as once
 from pathlib import Path
 
+import duckdb
 import yaml
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -111,13 +112,20 @@ def _xlsx_bytes(tables: dict[str, list[dict]], meta: dict, released: str) -> byt
 def _tables(folder: Path, parquet_to: Path | None = None) -> dict[str, list[dict]]:
     """Every resource's rows with the contract's types, read by DuckDB from the package's CSVs; Parquet written on the way
     into `parquet_to`, if given."""
-    db = query.connect(folder)
+    db = query.load(_database(), folder)
     tables = {resource: query.rows(db, f"SELECT * FROM {resource}") for resource in RESOURCES}
-    for resource in RESOURCES if parquet_to else ():
-        target = str(parquet_to / f"{resource}.parquet").replace("'", "''")
-        db.execute(f"COPY {resource} TO '{target}' (FORMAT parquet)")
-    db.close()
+    for resource in RESOURCES:
+        if parquet_to:
+            target = str(parquet_to / f"{resource}.parquet").replace("'", "''")
+            db.execute(f"COPY {resource} TO '{target}' (FORMAT parquet)")
+        db.execute(f"DROP TABLE {resource}")  # the memory back before the next package
     return tables
+
+
+@once
+def _database() -> duckdb.DuckDBPyConnection:
+    """One in-memory database per process for every package's downloads: opening one costs ~15 ms, ~0.8 s at 50 plans."""
+    return duckdb.connect(":memory:")
 
 
 def citation(meta: dict, catalog: dict, texts: dict) -> bytes:

@@ -18,13 +18,17 @@ _DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "da
 
 def connect(catalog: Path) -> duckdb.DuckDBPyConnection:
     """A database with one table per resource, read from the catalog package's CSVs with the contract's types."""
-    db = duckdb.connect(":memory:")
+    return load(duckdb.connect(":memory:"), catalog)
+
+
+def load(db: duckdb.DuckDBPyConnection, package: Path) -> duckdb.DuckDBPyConnection:
+    """`db` with one table per resource read from a package's CSVs, in place of any it had (see `connect`)."""
     for resource in RESOURCES:
         columns = {name: _DUCK_TYPES[kind] for name, kind in field_types(resource).items()}
         db.execute(
-            f"CREATE TABLE {resource} AS SELECT * FROM read_csv(?, header = true, columns = ?, "
+            f"CREATE OR REPLACE TABLE {resource} AS SELECT * FROM read_csv(?, header = true, columns = ?, "
             "auto_detect = false, quote = '\"', escape = '\"', nullstr = '')",
-            [str(catalog / f"{resource}.csv"), columns],
+            [str(package / f"{resource}.csv"), columns],
         )
     return db
 
