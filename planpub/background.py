@@ -12,7 +12,8 @@ queue, the build from the back. If the worker cannot start at all, every task is
 
 Workers are forked from multiprocessing's fork server, which imports the stages once (`PRELOADED`): a renewed
 worker starts without importing anything, and so does every worker of a process that builds many times (the
-tests: ~20 % less CPU than a worker spawned and importing for each build). Between the two phases the build
+tests: ~20 % less CPU than a worker spawned and importing for each build). The build command starts the fork
+server before it imports the stages itself (`start_fork_server`), so that both import at once. Between the two phases the build
 renews the worker (`renew`), and again once the charts of many rows are given to it (`planpub.chart.draw_svgs`):
 a process keeps the memory its tasks freed, ~0.5 GB after the downloads of 500 plans. A renewed worker finishes
 its tasks, then exits.
@@ -23,6 +24,7 @@ The stages do not import this module: they take a `planpub.jobs.Submit` (this `s
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +37,16 @@ _QUEUED_AHEAD = 2
 # What the fork server imports once, so that no worker imports it again: the stages behind every task (extraction,
 # packages, downloads, pages) and frictionless, for validation.
 PRELOADED = ("planpub.pipeline", "frictionless")
+
+
+def start_fork_server() -> None:
+    """Start the fork server the workers come from (a no-op if it runs already), without waiting for it.
+
+    It imports `PRELOADED` (~0.6 s) before it forks a worker, and the build's first task waits for that: started
+    before the build imports its stages and digests its inputs, it does so meanwhile.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOADED))
+    multiprocessing.forkserver.ensure_running()
 
 
 class Queued(Later):
@@ -57,7 +69,7 @@ class Background:
     """A worker process for the duration of a build (`with Background(warm_up) as background:`).
 
     `warm_up` (a module-level function) runs in the worker as it starts, to get ready what its tasks need
-    beyond `PRELOADED` (vl-convert's engine, for the chart SVGs) before they are given out.
+    beyond `PRELOADED` (vl-convert's engine and jieba, for the chart SVGs and search entries) before they are given out.
     """
 
     def __init__(self, warm_up: Callable[[], None] | None = None):
@@ -69,9 +81,10 @@ class Background:
         return self
 
     def _start(self) -> None:
-        forkserver = multiprocessing.get_context("forkserver")
-        forkserver.set_forkserver_preload(list(PRELOADED))
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=forkserver, initializer=self.warm_up)
+        start_fork_server()  # a no-op if it runs already
+        self.pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("forkserver"), initializer=self.warm_up
+        )
         self.ready = self.pool.submit(int)  # done once the worker has started
         self.submitted: list[Future] = [self.ready]
 

@@ -69,6 +69,9 @@ def build(paths: Paths, strict: bool, force: bool, date: str | None) -> None:
     if not force and cache.up_to_date(paths, {"strict": strict, "date": date}):  # before the heavy imports
         click.echo(cache.NOTHING_TO_DO)
         return
+    from . import background
+
+    background.start_fork_server()  # it imports the stages while this process does too
     from . import pipeline
 
     pipeline.build(paths, strict=strict, force=force, date=date)
