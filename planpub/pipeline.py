@@ -25,7 +25,7 @@ from .read import read_document
 from .registry import check_title
 from .registry import load as load_registry
 from .schema import RESOURCES, Records, empty_records
-from .sitecache import cached_mkdocs
+from .sitecache import cached_mkdocs, load_search
 from .translate import EN_SOURCES, REPORTED, Coverage, check_coverage, load_translations, skeleton, translate
 
 Log = Callable[[str], None]
@@ -283,7 +283,9 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             else:
                 why_mkdocs = "pages changed" if stamp.get("docs") else "no previous site"
                 log(f"site     mkdocs build ({why_mkdocs}); chart SVGs drawn meanwhile")
-                write_svgs = charts.draw_svgs(svg_charts, web_font, background.submit, partial(background.renew, charts.warm_up))
+                write_svgs = charts.draw_svgs(
+                    svg_charts, web_font, background.submit, partial(background.renew, warm_up_beside_mkdocs)
+                )
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)
@@ -305,6 +307,13 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
     return BuildResult(records=empty_records(), coverage=coverage, reports=reports)
 
 
+def warm_up_beside_mkdocs() -> None:
+    """A fresh worker's start, for the chart SVGs and search entries it makes while MkDocs runs: vl-convert's engine
+    (~0.5 s) and jieba's dictionary (~0.8 s), loaded while the build writes its last pages and the web font."""
+    charts.warm_up()
+    load_search()
+
+
 def write_packages_and_pages(
     paths: Paths,
     staged: Staged,
@@ -317,7 +326,8 @@ def write_packages_and_pages(
     renew: Callable[[Callable[[], None] | None], None] = lambda warm_up: None,
 ) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; once the downloads and
-    validation are done, `renew` is given what a fresh worker warms up: vl-convert, if an SVG is to be drawn.
+    validation are done, `renew` is given what a fresh worker warms up: `warm_up_beside_mkdocs`, if an SVG is to be
+    drawn.
 
     Returns the validation reports, the changelog text to publish (None if no value changed), the charts
     whose SVGs the site needs (by path in the site) and the web font to draw them with.
@@ -349,7 +359,7 @@ def write_packages_and_pages(
     writer.write_all()
     reports = reports()
     writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
-    renew(charts.warm_up if charts.undrawn(writer.charts) else None)
+    renew(warm_up_beside_mkdocs if charts.undrawn(writer.charts) else None)
     log_text = record_changes(paths, staged.packages, released, log)
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)

@@ -233,7 +233,7 @@ def _rendered_pages() -> Iterator[None]:
 
 
 def load_search() -> None:
-    """Load the search plugin and jieba's dictionary (~0.8 s), for `index_page` (submitted early to the worker)."""
+    """Load the search plugin and jieba's dictionary (~0.8 s), for `index_page` (as the worker beside MkDocs starts)."""
     import jieba
     from material.plugins.search.plugin import SearchIndex  # noqa: F401
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from planpub import cache, chart
+from planpub import cache
 from planpub.background import Background
 from planpub.errors import PlanError
 from planpub.jobs import Later, now
 from planpub.package import validate_package
-from planpub.pipeline import build, extract_all, extract_plan
+from planpub.pipeline import build, extract_all, extract_plan, warm_up_beside_mkdocs
 from planpub.registry import load as load_registry
 
 from . import hostile
@@ -166,7 +166,7 @@ def test_plans_are_extracted_last_given_first_and_a_failure_is_reported_as_the_r
         extract_all(paths, entries, {}, logged.append, breaking)
 
 
-def test_the_fresh_worker_starts_vl_convert_only_when_a_chart_svg_is_still_to_be_drawn(built, tmp_path, monkeypatch):
+def test_the_fresh_worker_starts_vl_convert_and_jieba_only_when_a_chart_svg_is_still_to_be_drawn(built, tmp_path, monkeypatch):
     paths = built_copy(built, tmp_path)
     warmed = []
     renew = Background.renew
@@ -180,4 +180,4 @@ def test_the_fresh_worker_starts_vl_convert_only_when_a_chart_svg_is_still_to_be
     assert warmed == [None], "every SVG was in .cache/"
     shutil.rmtree(paths.cache / "svg")
     assert run_build(paths, "--force").returncode == 0
-    assert warmed == [None, chart.warm_up]
+    assert warmed == [None, warm_up_beside_mkdocs]
