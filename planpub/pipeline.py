@@ -270,11 +270,13 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs while
             # the last pages are written, if there are any to draw): the memory they left in the old one (~0.5 GB
             # at 500 plans) goes back to the machine before MkDocs' peak.
-            reports, log_text, svg_charts, web_font = write_packages_and_pages(
+            reports, log_text, svg_charts, web_font, downloads_listed = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log, background.renew
             )
             del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
-            pages = [cache.tree_digest(staged.docs), cache.tree_digest(staged.downloads)]
+            # The downloads by their listing (every file's checksum, taken as they were written): not read again
+            # (~250 MB at 500 plans).
+            pages = [cache.tree_digest(staged.docs), cache.json_digest(downloads_listed)]
             docs_key = cache.json_digest([pages, inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
@@ -324,13 +326,14 @@ def write_packages_and_pages(
     submit: Submit,
     log: Log,
     renew: Callable[[Callable[[], None] | None], None] = lambda warm_up: None,
-) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes]:
+) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes, list[dict]]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; once the downloads and
     validation are done, `renew` is given what a fresh worker warms up: `warm_up_beside_mkdocs`, if an SVG is to be
     drawn.
 
     Returns the validation reports, the changelog text to publish (None if no value changed), the charts
-    whose SVGs the site needs (by path in the site) and the web font to draw them with.
+    whose SVGs the site needs (by path in the site), the web font to draw them with, and the downloads' listing
+    (every package's files with their checksums).
     """
     per_plan, coverage, concepts = curated
     declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
@@ -358,13 +361,14 @@ def write_packages_and_pages(
     )
     writer.write_all()
     reports = reports()
-    writer.data_pages(downloads.page_context(files(), catalog, texts), downloads.quality_context(reports, texts))
+    listed = files()
+    writer.data_pages(downloads.page_context(listed, catalog, texts), downloads.quality_context(reports, texts))
     renew(warm_up_beside_mkdocs if charts.undrawn(writer.charts) else None)
     log_text = record_changes(paths, staged.packages, released, log)
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, writer.charts, site.write_assets(staged.docs, chart_library, writer.chars)
+    return reports, log_text, writer.charts, site.write_assets(staged.docs, chart_library, writer.chars), listed
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:
