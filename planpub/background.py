@@ -13,10 +13,10 @@ queue, the build from the back. If the worker cannot start at all, every task is
 Workers are forked from multiprocessing's fork server, which imports the stages once (`PRELOADED`): a renewed
 worker starts without importing anything, and so does every worker of a process that builds many times (the
 tests: ~20 % less CPU than a worker spawned and importing for each build). The build command starts the fork
-server before it imports the stages itself (`start_fork_server`), so that both import at once. Between the two phases the build
-renews the worker (`renew`), and again once the charts of many rows are given to it (`planpub.chart.draw_svgs`):
-a process keeps the memory its tasks freed, ~0.5 GB after the downloads of 500 plans. A renewed worker finishes
-its tasks, then exits.
+server before it imports the stages itself (`start_fork_server`), so that both import at once. Between the two
+phases the build renews the worker (`renew`), and again once the charts of many rows are given to it
+(`planpub.chart.draw_svgs`): a process keeps the memory its tasks freed, ~0.5 GB after the downloads of 500 plans.
+A renewed worker finishes its tasks, then exits.
 
 The stages do not import this module: they take a `planpub.jobs.Submit` (this `submit`, or `jobs.now`).
 """

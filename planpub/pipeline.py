@@ -267,9 +267,9 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
         staged = Staged.beside(paths)
         try:
             curated = (per_plan, coverage, concepts)
-            # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs while
-            # the last pages are written, if there are any to draw): the memory they left in the old one (~0.5 GB
-            # at 500 plans) goes back to the machine before MkDocs' peak.
+            # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs and the
+            # search entries while the last pages are written, if there are SVGs to draw): the memory they left in
+            # the old one (~0.5 GB at 500 plans) goes back to the machine before MkDocs' peak.
             reports, log_text, svg_charts, web_font, downloads_listed = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log, background.renew
             )
