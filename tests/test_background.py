@@ -1,10 +1,12 @@
 """The build's worker process: results are the same wherever a task ran; a task the worker has not started is
-done by the build itself instead of waited for; an error keeps its file, line and hint across processes; and the
-stages never import the worker (nor it them)."""
+done by the build itself instead of waited for; an error keeps its file, line and hint across processes; the
+stages never import the worker (nor it them); and the build command starts the fork server before it imports them."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -119,3 +121,30 @@ def test_no_planpub_module_imports_itself_through_others():
             if module not in seen:
                 seen.add(module)
                 todo += graph.get(module, ())
+
+
+# Run in a fresh interpreter: the fork server is started, and what is imported by then noted, then the build stops.
+_STARTED_WHEN = """
+import sys
+from planpub import background
+
+class Started(Exception):
+    pass
+
+def noting_start():
+    print("stages imported" if "planpub.pipeline" in sys.modules else "stages not imported")
+    raise Started
+
+background.start_fork_server = noting_start
+import build
+try:
+    build.main(["--root", sys.argv[1], "--force"])
+except Started:
+    pass
+"""
+
+
+def test_the_build_command_starts_the_fork_server_before_it_imports_the_stages():
+    """The server imports the stages while the build does too, instead of the build's first task waiting for it."""
+    run = subprocess.run([sys.executable, "-c", _STARTED_WHEN, str(ROOT)], cwd=ROOT, capture_output=True, text=True)
+    assert run.stdout.strip() == "stages not imported", run.stderr
