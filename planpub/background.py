@@ -28,6 +28,7 @@ import multiprocessing.forkserver
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from .jobs import Later
@@ -39,14 +40,17 @@ _QUEUED_AHEAD = 2
 PRELOADED = ("planpub.pipeline", "frictionless")
 
 
-def start_fork_server() -> None:
-    """Start the fork server the workers come from (a no-op if it runs already), without waiting for it.
+def start_fork_server() -> BaseContext:
+    """Start the fork server the workers come from (a no-op if it runs already), without waiting for it; returns
+    its context.
 
     It imports `PRELOADED` (~0.6 s) before it forks a worker, and the build's first task waits for that: started
     before the build imports its stages and digests its inputs, it does so meanwhile.
     """
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOADED))
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(list(PRELOADED))
     multiprocessing.forkserver.ensure_running()
+    return forkserver
 
 
 class Queued(Later):
@@ -81,10 +85,7 @@ class Background:
         return self
 
     def _start(self) -> None:
-        start_fork_server()  # a no-op if it runs already
-        self.pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("forkserver"), initializer=self.warm_up
-        )
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=start_fork_server(), initializer=self.warm_up)
         self.ready = self.pool.submit(int)  # done once the worker has started
         self.submitted: list[Future] = [self.ready]
 
