@@ -6,7 +6,10 @@ For each N: a fresh project copy (bench/synth.py), `build.py --root DIR --force`
 timed per stage from the build's own log lines; then the build's generated docs folder is kept (a second
 run, stopped just before MkDocs) and `planpub.site.mkdocs_build` alone is timed on it with the same
 mkdocs.yml and theme. Peak memory: each child's largest process (maxrss from os.wait4: the build's main
-process), and the peak of the build's processes together (its worker too), sampled from /proc.
+process), and the peak of the build's processes together (its worker too), sampled from /proc. CPU: the seconds
+the machine was busy meanwhile (/proc/stat, as bench/rebuild.py counts it: the workers are not the build's
+children), so run it on an otherwise idle machine; on two cores a build that keeps both busy takes at least half
+its CPU seconds, whatever the wall-clock noise.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from rebuild import busy_cpu_seconds  # noqa: E402
 from synth import ROOT, synthesise  # noqa: E402
 
 # Segments of the build's log: (name, the log word that ends it); the first starts at process start.
@@ -62,15 +66,16 @@ BARE = "import sys; from pathlib import Path; from planpub.site import mkdocs_bu
 @dataclass
 class Run:
     seconds: float
+    cpu: float  # seconds the machine was busy meanwhile (every core, the build's workers too)
     peak_mb: float  # the largest process's peak (the build's main process, or bare MkDocs)
     tree_mb: float  # the peak of all its processes' memory together (the build's worker too)
     lines: list[tuple[float, str]] = field(default_factory=list)
 
 
 def run(args: list[str]) -> Run:
-    """Run a Python child, timestamping each output line; its peak RSS from wait4 (its largest process), and the
-    peak of its processes' RSS summed, sampled every 0.2 s."""
-    start = time.perf_counter()
+    """Run a Python child, timestamping each output line; the machine's busy CPU meanwhile, its peak RSS from wait4
+    (its largest process), and the peak of its processes' RSS summed, sampled every 0.2 s."""
+    start, cpu = time.perf_counter(), busy_cpu_seconds()
     child = subprocess.Popen([sys.executable, "-u", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     tree = [0]
     sampler = threading.Thread(target=_sample_tree, args=(child.pid, tree), daemon=True)
@@ -78,11 +83,11 @@ def run(args: list[str]) -> Run:
     lines = [(time.perf_counter() - start, line.rstrip()) for line in child.stdout]
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, busy_cpu_seconds() - cpu
     sampler.join()
     if child.returncode:
         sys.exit(f"{args[:2]} failed:\n" + "\n".join(text for _, text in lines[-20:]))
-    return Run(seconds, usage.ru_maxrss / 1024, tree[0] / 1024, lines)
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, tree[0] / 1024, lines)
 
 
 def _sample_tree(pid: int, peak: list[int]) -> None:
@@ -132,6 +137,8 @@ def measure(n: int, project: Path) -> dict:
         "n": n,
         "build": build.seconds,
         "bare": bare.seconds,
+        "cpu": build.cpu,
+        "bare_cpu": bare.cpu,
         "peak_mb": build.peak_mb,
         "tree_mb": build.tree_mb,
         "bare_peak_mb": bare.peak_mb,
@@ -148,6 +155,7 @@ def table(results: list[dict]) -> str:
         *((f"· {name}, s", lambda r, name=name: f"{r['stages'][name]:.1f}") for name, _ in STAGES),
         ("bare mkdocs build, s", lambda r: f"{r['bare']:.1f}"),
         ("build / bare mkdocs", lambda r: f"{r['build'] / r['bare']:.2f}"),
+        ("CPU of the machine, build / bare mkdocs, s", lambda r: f"{r['cpu']:.1f} / {r['bare_cpu']:.1f}"),
         ("HTML pages", lambda r: str(r["pages"])),
         ("build ms / page", lambda r: f"{1000 * r['build'] / r['pages']:.0f}"),
         ("bare mkdocs ms / page", lambda r: f"{1000 * r['bare'] / r['pages']:.0f}"),
