@@ -68,7 +68,15 @@ def release_html(page) -> None:
     has made the page of it. Nothing reads it again (the search entries are taken before), but MkDocs keeps every
     page of both languages to the end of the build: ~270 MB of HTML at 500 plans."""
     if _caching():
-        page.content = ""  # not None: `Page.title` would then look for a title in the Markdown
+        _let_go(page)
+
+
+def _let_go(page) -> None:
+    """The page's HTML dropped, here and where `cached_render` noted it beside its key (which alone kept ~240 MB
+    of HTML to the end of a 500-plan build)."""
+    page.content = ""  # not None: `Page.title` would then look for a title in the Markdown
+    if rendered := getattr(page, "planpub_rendered", None):
+        page.planpub_rendered = (rendered[0], None)
 
 
 def _search_index():
@@ -365,7 +373,7 @@ def _built_pages() -> Iterator[None]:
             if cache.MKDOCS_SEARCH.has(searched):
                 search.search_index.entries.extend(cache.MKDOCS_SEARCH.memo(searched, list))
                 cache.link_file(output, written)
-                page.content = ""  # as release_html: nothing reads it again
+                _let_go(page)  # as release_html: nothing reads it again
                 return
         build_page(page, config, doc_files, nav, env, dirty, excluded)
         output = cache.MKDOCS_OUTPUT.beside(key, ".html")

@@ -219,12 +219,14 @@ def test_the_patches_apply_to_the_pinned_versions_only(monkeypatch, tmp_path):
 
 
 def test_a_pages_html_is_let_go_after_the_theme_only_while_the_build_caches(tmp_path):
-    page = SimpleNamespace(content="<p>x</p>")
+    html = "<p>x</p>"
+    page = SimpleNamespace(content=html, planpub_rendered=("key", html))  # as `cached_render` leaves a page
     sitecache.release_html(page)
-    assert page.content == "<p>x</p>"  # plain MkDocs keeps it
+    assert page.content == html  # plain MkDocs keeps it
     with sitecache.cached_mkdocs(tmp_path):
         sitecache.release_html(page)
     assert page.content == ""
+    assert page.planpub_rendered == ("key", None), "nor is it kept beside the key it was rendered from"
 
 
 class _Languages:
