@@ -270,13 +270,11 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
             # Once the downloads and validation are done, a fresh worker takes over (warmed up for the SVGs and the
             # search entries while the last pages are written, if there are SVGs to draw): the memory they left in
             # the old one (~0.5 GB at 500 plans) goes back to the machine before MkDocs' peak.
-            reports, log_text, svg_charts, web_font, downloads_listed = write_packages_and_pages(
+            reports, log_text, svg_charts, web_font, downloads_digest = write_packages_and_pages(
                 paths, staged, curated, catalog, released, chart_library, background.submit, log, background.renew
             )
             del per_plan, curated  # in the packages and pages now; MkDocs' peak needs the memory (~60 MB at 500 plans)
-            # The downloads by their listing (every file's checksum, taken as they were written): not read again
-            # (~250 MB at 500 plans).
-            pages = [cache.tree_digest(staged.docs), cache.json_digest(downloads_listed)]
+            pages = [cache.tree_digest(staged.docs), downloads_digest]
             docs_key = cache.json_digest([pages, inputs["mkdocs.yml"], inputs["code"]])
             if docs_key == stamp.get("docs") and stamp.get("outputs", {}).get("site") == cache.stat_digest(paths.site):
                 log("site     pages unchanged: keeping the current site/")
@@ -288,6 +286,7 @@ def build(paths: Paths, *, strict: bool = False, force: bool = False, date: str 
                 write_svgs = charts.draw_svgs(
                     svg_charts, web_font, background.submit, partial(background.renew, warm_up_beside_mkdocs)
                 )
+                del svg_charts  # their jobs hold each spec as text: the charts' rows and specs go before MkDocs' peak
                 with build_date(released), cached_mkdocs(paths.cache / "mkdocs", background.submit):
                     site.mkdocs_build(paths.root / "mkdocs.yml", staged.docs, staged.site, {"downloads": staged.downloads})
                 write_svgs(staged.site)
@@ -326,14 +325,15 @@ def write_packages_and_pages(
     submit: Submit,
     log: Log,
     renew: Callable[[Callable[[], None] | None], None] = lambda warm_up: None,
-) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes, list[dict]]:
+) -> tuple[list[dict], str | None, dict[str, charts.Chart], bytes, str]:
     """Packages, downloads and every page (Markdown for MkDocs) into the staging folders; once the downloads and
     validation are done, `renew` is given what a fresh worker warms up: `warm_up_beside_mkdocs`, if an SVG is to be
     drawn.
 
     Returns the validation reports, the changelog text to publish (None if no value changed), the charts
-    whose SVGs the site needs (by path in the site), the web font to draw them with, and the downloads' listing
-    (every package's files with their checksums).
+    whose SVGs the site needs (by path in the site), the web font to draw them with, and a digest of the downloads'
+    listing for the site's key (every package's files with the checksums taken as they were written: the files are
+    not read again, ~250 MB at 500 plans; nor is the listing itself kept, ~60 MB there, while MkDocs runs).
     """
     per_plan, coverage, concepts = curated
     declarations = chartfile.load(paths.charts)  # a chart file's mistake stops the build before anything is written
@@ -368,7 +368,8 @@ def write_packages_and_pages(
     history = changelog.entries(paths.changelog, log_text)
     writer.changelog(history)
     (staged.docs / "changelog.xml").write_text(changelog.atom(history, catalog), encoding="utf-8")
-    return reports, log_text, writer.charts, site.write_assets(staged.docs, chart_library, writer.chars), listed
+    web_font = site.write_assets(staged.docs, chart_library, writer.chars)
+    return reports, log_text, writer.charts, web_font, cache.json_digest(listed)
 
 
 def extract_file(file: Path, out: Path, log: Log = print, strict: bool = False) -> Records:
